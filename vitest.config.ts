@@ -9,5 +9,6 @@ export default defineConfig({
     // Two cores: integration tests spawn daemons, brokers and ptys; keep parallelism modest.
     maxWorkers: 2,
     reporters: ['default'],
+    globalSetup: ['test/helpers/build-once.ts'],
   },
 });

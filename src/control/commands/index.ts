@@ -1,0 +1,20 @@
+import type { RegisteredCommand } from '../command-spec.js';
+import { configCheckCommand } from './config-check.js';
+import { configReloadCommand } from './config-reload.js';
+import { healthCommand } from './health.js';
+import { logLevelCommand } from './log-level.js';
+import { statusCommand } from './status.js';
+import { versionCommand } from './version.js';
+
+/**
+ * Every lanectl command. To add one: write src/control/commands/<name>.ts exporting a spec
+ * (defineRemoteCommand or defineLocalCommand) and add it here. Order is the order of --help.
+ */
+export const COMMANDS: readonly RegisteredCommand[] = [
+  statusCommand,
+  healthCommand,
+  versionCommand,
+  configCheckCommand,
+  configReloadCommand,
+  logLevelCommand,
+];

@@ -1,0 +1,43 @@
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+
+/** Where the copy of the last config that started cleanly is kept: beside the config itself. */
+export function lastGoodPath(configPath: string): string {
+  return `${configPath}.last-good`;
+}
+
+/**
+ * Keeps the text of a config that started cleanly. Atomic (write a temp file in the same directory, fsync,
+ * rename, fsync the directory) so a power cut leaves either the old copy or the new one, never half a file.
+ * The config text holds no secrets: they live in the separate secrets file, and unknown keys are rejected.
+ */
+export function writeLastGood(configPath: string, rawText: string): void {
+  const target = lastGoodPath(configPath);
+  const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fd = openSync(temp, 'wx', 0o640);
+  try {
+    try {
+      // The mode passed to open is reduced by the umask; set it explicitly.
+      fchmodSync(fd, 0o640);
+      writeSync(fd, rawText);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // The temp file may already be gone; the original error is the one worth reporting.
+    }
+    throw error;
+  }
+  const dirFd = openSync(dirname(target), 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
