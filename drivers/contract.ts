@@ -11,7 +11,8 @@ import type { EventMap } from '../src/util/typed-events.js';
  *   driver before it starts any, and a test can build one without side effects).
  * - `open()` connects once and throws (with a reason naming the path/host) when it cannot.
  * - `close()` releases everything `open()` acquired: port, socket, child process, timers. It never
- *   throws and may be called when the device is already closed or only half opened.
+ *   throws and may be called when the device is already closed, half opened, or while an open() the
+ *   supervisor gave up on (openTimeoutMs) is still pending; it must not wait forever for that open.
  * - `down` is emitted when an open connection is lost (port closed, socket ended, child exited).
  *   `error` is emitted for a failure that makes the connection untrustworthy; the supervisor
  *   reconnects on either. Problems that do not break the link (a garbled frame) are counted in

@@ -10,7 +10,7 @@ export interface DeviceDeps {
   /** The devices' parent logger (e.g. `hub.child('drivers')`); each device gets a child with its name. */
   log: Logger;
   /** Tests shorten reconnect delays and watch intervals; production uses the defaults. */
-  supervisor?: Pick<DeviceSupervisorOptions, 'backoff' | 'watchIntervalMs'>;
+  supervisor?: Pick<DeviceSupervisorOptions, 'backoff' | 'watchIntervalMs' | 'openTimeoutMs'>;
 }
 
 /** The driver class behind each config `type`, so callers get a typed driver back. */

@@ -26,6 +26,11 @@ export interface DeviceSupervisorOptions {
   backoff?: BackoffOptions;
   /** How often the device path and liveness are checked while the device is up. Default 250 ms. */
   watchIntervalMs?: number;
+  /**
+   * Bound on one open() + configure(). A device that hangs while connecting must not hold up the
+   * daemon's start (start() awaits the first attempt). Default 10 s.
+   */
+  openTimeoutMs?: number;
 }
 
 /** Where the supervisor is in its loop; `health().state` is what the outside sees. */
@@ -56,6 +61,7 @@ export class DeviceSupervisor<D extends SupervisedDriver = SupervisedDriver>
   private readonly log: Logger;
   private readonly backoff: Backoff;
   private readonly watchIntervalMs: number;
+  private readonly openTimeoutMs: number;
   private phase: Phase = 'idle';
   private state: HealthState = 'stopped';
   private since: number;
@@ -78,6 +84,7 @@ export class DeviceSupervisor<D extends SupervisedDriver = SupervisedDriver>
     this.log = opts.log;
     this.backoff = new Backoff(opts.backoff);
     this.watchIntervalMs = opts.watchIntervalMs ?? 250;
+    this.openTimeoutMs = opts.openTimeoutMs ?? 10_000;
     this.since = opts.clock.now();
   }
 
@@ -131,9 +138,7 @@ export class DeviceSupervisor<D extends SupervisedDriver = SupervisedDriver>
     this.lossDuringConnect = null;
     this.stats.openAttempts += 1;
     try {
-      await this.driver.open();
-      if (this.isStopping()) return; // stop() closes the driver
-      if (this.driver.configure) await this.driver.configure();
+      await this.bounded(this.connectAndConfigure());
       if (this.lossDuringConnect !== null) throw new Error(this.lossDuringConnect);
     } catch (err) {
       if (this.isStopping()) return;
@@ -154,6 +159,31 @@ export class DeviceSupervisor<D extends SupervisedDriver = SupervisedDriver>
     this.setState('ok', null);
     this.log.info({ reconnects: this.reconnects }, 'device up');
     this.startWatch();
+  }
+
+  private async connectAndConfigure(): Promise<void> {
+    await this.driver.open();
+    if (this.isStopping()) return; // stop() closes the driver
+    if (this.driver.configure) await this.driver.configure();
+  }
+
+  /** Rejects with ETIMEDOUT when `work` outlasts openTimeoutMs; closeDriver() then undoes what it did. */
+  private bounded(work: Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        reject(new Error(`ETIMEDOUT: no connection within ${this.openTimeoutMs} ms`));
+      }, this.openTimeoutMs);
+      work.then(
+        () => {
+          timer.cancel();
+          resolve();
+        },
+        (err: unknown) => {
+          timer.cancel();
+          reject(err);
+        },
+      );
+    });
   }
 
   private readonly onDown = (reason: string): void => {

@@ -1,7 +1,7 @@
 import { DAEMON_USAGE, parseDaemonArgs } from './app/cli-args.js';
 import { LaneDaemon } from './app/lane-daemon.js';
 import { EX_CONFIG, formatIssue, loadConfigFile, writeLastGood } from './settings/index.js';
-import { LogHub } from './util/logger.js';
+import { LogHub, type Logger } from './util/logger.js';
 
 /**
  * Entry point: arguments, config, compose, start, signals. Everything else lives in app/.
@@ -52,11 +52,7 @@ async function main(): Promise<number> {
     log.fatal({ service: outcome.fatal?.name, err: outcome.fatal?.error }, 'lane could not start');
     return 1;
   }
-  try {
-    writeLastGood(args.configPath, loaded.rawText);
-  } catch (err) {
-    log.warn({ err }, 'could not keep a copy of the last good config');
-  }
+  keepLastGood(args.configPath, loaded.rawText, config.storage.dataDir, log);
 
   return new Promise<number>((resolve) => {
     let stopRequested = false;
@@ -87,6 +83,26 @@ async function main(): Promise<number> {
       daemon.reloadConfig().catch((err: unknown) => log.error({ err }, 'reload failed'));
     });
   });
+}
+
+/** Beside the config when that directory is writable, else in the state directory (read-only /etc under systemd). */
+function keepLastGood(configPath: string, rawText: string, dataDir: string, log: Logger): void {
+  try {
+    writeLastGood(configPath, rawText);
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') {
+      log.warn({ err }, 'could not keep a copy of the last good config');
+      return;
+    }
+  }
+  try {
+    const where = writeLastGood(configPath, rawText, dataDir);
+    log.info({ path: where }, 'config directory is read-only; kept the last good config in the state directory');
+  } catch (err) {
+    log.warn({ err }, 'could not keep a copy of the last good config');
+  }
 }
 
 main().then(

@@ -30,7 +30,7 @@ export const serialLineScannerConfigSchema = z.strictObject({
     .nullable()
     .default(null)
     .describe('Reconnect when nothing arrives for this long; null switches the check off.'),
-  role: z.enum(['entry', 'exit', 'any']).describe('Which side of the lane the scanner serves.'),
+  role: z.enum(['entry', 'exit', 'any']).default('any').describe('Which side of the lane the scanner serves (default any).'),
 });
 
 export type SerialLineScannerConfig = z.infer<typeof serialLineScannerConfigSchema>;

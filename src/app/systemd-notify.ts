@@ -105,8 +105,9 @@ export function createSystemdNotifier(
 ): SystemdNotifier {
   const socket = env.NOTIFY_SOCKET;
   if (!socket) return NO_OP;
-  // Only built when there is something to say: a LogHub writes to stdout (journald).
-  const logger = (): Logger => log ?? new LogHub().child('systemd');
+  // Without a logger, one is built on first use only (a LogHub writes to stdout: journald).
+  let fallback: Logger | undefined;
+  const logger = (): Logger => log ?? (fallback ??= new LogHub().child('systemd'));
 
   const problem = notifySocketProblem(socket);
   if (problem) {

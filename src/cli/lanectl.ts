@@ -66,13 +66,14 @@ async function runRemote(
   out: Output,
 ): Promise<number> {
   const where = resolveSocketPath({ socket: globals.socket, lane: globals.lane, env: io.env, cwd: io.cwd, runDir: io.runDir });
-  if (!where.ok) {
-    const code = where.usage ? 'usage' : 'unreachable';
-    return out.error(code, where.message, where.usage ? EXIT_USAGE : EXIT_UNAVAILABLE);
-  }
+  if (!where.ok && where.usage) return out.error('usage', where.message, EXIT_USAGE);
   const timeoutMs = globals.timeoutMs ?? command.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // No socket found is reported when the daemon is needed, as "unreachable": a command such
+  // as version still has something to say without one.
   const call = (a: unknown): Promise<unknown> =>
-    request(where.path, command.name, (a ?? {}) as Record<string, unknown>, { timeoutMs });
+    where.ok
+      ? request(where.path, command.name, (a ?? {}) as Record<string, unknown>, { timeoutMs })
+      : Promise.reject(new ControlRequestError('unreachable', 'unreachable', where.message, ''));
   const fmt: FormatContext = { now: (io.now ?? Date.now)() };
   try {
     if (command.clientRun) {

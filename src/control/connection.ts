@@ -91,7 +91,8 @@ export class ControlConnection {
     } else if (this.queue.length >= QUEUE_HIGH_WATER) {
       this.socket.pause();
     }
-    void this.pump();
+    // serve() never rejects; should anything else here fail, lose this client, not the daemon.
+    this.pump().catch(() => this.destroy());
   }
 
   private async pump(): Promise<void> {

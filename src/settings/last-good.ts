@@ -1,10 +1,14 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
-/** Where the copy of the last config that started cleanly is kept: beside the config itself. */
-export function lastGoodPath(configPath: string): string {
-  return `${configPath}.last-good`;
+/**
+ * Where the copy of the last config that started cleanly is kept: beside the config itself, or in
+ * `dir` when given (under systemd's ProtectSystem=strict /etc is read-only, so the daemon falls
+ * back to its state directory).
+ */
+export function lastGoodPath(configPath: string, dir?: string): string {
+  return dir ? join(dir, `${basename(configPath)}.last-good`) : `${configPath}.last-good`;
 }
 
 /**
@@ -12,8 +16,8 @@ export function lastGoodPath(configPath: string): string {
  * rename, fsync the directory) so a power cut leaves either the old copy or the new one, never half a file.
  * The config text holds no secrets: they live in the separate secrets file, and unknown keys are rejected.
  */
-export function writeLastGood(configPath: string, rawText: string): void {
-  const target = lastGoodPath(configPath);
+export function writeLastGood(configPath: string, rawText: string, dir?: string): string {
+  const target = lastGoodPath(configPath, dir);
   const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const fd = openSync(temp, 'wx', 0o640);
   try {
@@ -40,4 +44,5 @@ export function writeLastGood(configPath: string, rawText: string): void {
   } finally {
     closeSync(dirFd);
   }
+  return target;
 }

@@ -53,6 +53,7 @@ const MARKER_KEY = 'X-TEST-MARKER';
 const RECEIVER = String.raw`
 import base64, json, os, select, socket, struct, sys, time
 address = sys.argv[1]
+reading = sys.argv[2] == 'read'
 bind_to = '\0' + address[1:] if address.startswith('@') else address
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
@@ -65,7 +66,7 @@ emit({'bound': address})
 pending = b''
 try:
     while True:
-        readable, _, _ = select.select([sock, 0], [], [])
+        readable, _, _ = select.select([sock, 0] if reading else [0], [], [])
         if sock in readable:
             data, ancillary, _, _ = sock.recvmsg(65536, socket.CMSG_SPACE(12))
             pid = None
@@ -103,10 +104,20 @@ export function parseFields(text: string): Record<string, string> {
   return fields;
 }
 
-export async function openNotifySocket(opts: { abstract?: boolean } = {}): Promise<NotifySocket> {
+export interface NotifySocketOptions {
+  /** Bind an abstract name ('@...') instead of a path in a temp dir. */
+  abstract?: boolean;
+  /**
+   * false: bind but never read, like a service manager that hangs, so the queue fills up.
+   * flush() and waitFor() then time out; only close() is useful.
+   */
+  read?: boolean;
+}
+
+export async function openNotifySocket(opts: NotifySocketOptions = {}): Promise<NotifySocket> {
   const dir = opts.abstract ? null : mkdtempSync(join(tmpdir(), 'lane-notify-'));
   const address = dir ? join(dir, 'notify.sock') : `@lane-test-${process.pid}-${randomBytes(6).toString('hex')}`;
-  const child = spawn('python3', ['-c', RECEIVER, address], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('python3', ['-c', RECEIVER, address, opts.read === false ? 'noread' : 'read'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines = createInterface({ input: child.stdout });
   const receiver = new Receiver(address, child, lines, dir);
   try {

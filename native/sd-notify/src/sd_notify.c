@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -27,6 +28,13 @@
 
 /* systemd reads notification datagrams into a buffer of this size and drops longer ones. */
 #define MAX_MESSAGE_BYTES 4096
+
+/*
+ * The send blocks while the receiver's queue is full (net.unix.max_dgram_qlen; systemd raises
+ * it to 512). PID 1 normally drains it at once; if it does not, give up after this long with
+ * EAGAIN rather than freeze the lane's event loop behind a stuck service manager.
+ */
+#define SEND_TIMEOUT_MS 1000
 
 #define CHECK_NAPI(env, call)                                                                  \
   do {                                                                                         \
@@ -176,6 +184,13 @@ static napi_value Notify(napi_env env, napi_callback_info info) {
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     throw_errno(env, "socket", path, errno);
+    goto done;
+  }
+  struct timeval timeout = {.tv_sec = SEND_TIMEOUT_MS / 1000, .tv_usec = (SEND_TIMEOUT_MS % 1000) * 1000};
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout) < 0) {
+    int err = errno;
+    close(fd);
+    throw_errno(env, "setsockopt", path, err);
     goto done;
   }
   ssize_t sent;

@@ -51,7 +51,7 @@ export function decodeCwtClaims(payload: Uint8Array, limits: CborLimits = DEFAUL
   const claims: CwtClaims = { hcert: hcert as Map<CborKey, CborValue> };
   const iss = map.get(CLAIM_ISS);
   if (iss !== undefined) {
-    if (typeof iss !== 'string' || iss.length > 64) return fail('QR_CWT_INVALID', 'iss is not a short text string');
+    if (typeof iss !== 'string' || iss.length > 256) return fail('QR_CWT_INVALID', 'iss is not a text string of at most 256 characters');
     claims.issuer = iss;
   }
   for (const [key, field] of [

@@ -171,10 +171,13 @@ describe('lanectl without a daemon', () => {
     expect(json.lastJson()).toMatchObject({ ok: false, error: { code: 'unreachable' } });
   });
 
-  it('exits 69 when nothing is found where sockets live', async () => {
+  it('exits 69 when nothing is found where sockets live (version still shows the client)', async () => {
     const run = await lanectl(['status'], { cwd: dir, runDir: join(dir, 'empty') });
     expect(run.code).toBe(69);
     expect(run.stderr).toContain('no control socket found');
+    const version = await lanectl(['version'], { cwd: dir, runDir: join(dir, 'empty') });
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^daemon  unreachable: no control socket found/m);
   });
 
   it('exits 69 when the daemon does not answer in time', async () => {

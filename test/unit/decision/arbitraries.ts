@@ -19,7 +19,7 @@ export interface GeneratedCase {
 export const LIST_NAMES = ['credentials', 'subjects', 'watchlist', 'vehicles', 'cargo'] as const;
 
 /** good most of the time, bad now and then. */
-const usually = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>, goodWeight = 40): fc.Arbitrary<T | U> =>
+const usually = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>, goodWeight = 150): fc.Arbitrary<T | U> =>
   fc.oneof({ arbitrary: good, weight: goodWeight }, { arbitrary: bad, weight: 1 });
 
 const hostileNumber: fc.Arbitrary<unknown> = fc.oneof(
@@ -28,14 +28,22 @@ const hostileNumber: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom('0.5', null, undefined, true, {}),
 );
 const score = (min = 0, max = 1) => usually(fc.double({ min, max, noNaN: true }), hostileNumber);
-const count = (typical: fc.Arbitrary<number>) => usually(typical, hostileNumber, 30);
+const count = (typical: fc.Arbitrary<number>) => usually(typical, hostileNumber);
 
 const past = fc.integer({ min: NOW - 400 * DAY, max: NOW - 1 });
 const future = fc.integer({ min: NOW + 1, max: NOW + 400 * DAY });
-const validFrom = usually(fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: past, weight: 8 }, { arbitrary: future, weight: 1 }), hostileNumber, 60);
-const validUntil = usually(fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: future, weight: 8 }, { arbitrary: past, weight: 1 }), hostileNumber, 60);
-const direction = fc.constantFrom('entry', 'exit');
-const directions = usually(fc.oneof({ arbitrary: fc.constant(['entry', 'exit']), weight: 8 }, fc.constant(['entry']), fc.constant(['exit']), fc.constant([])), fc.constantFrom(['up'], 'entry', null));
+const openOr = (a: fc.Arbitrary<number>) => fc.oneof({ arbitrary: fc.constant(null), weight: 1 }, { arbitrary: a, weight: 3 });
+/** A validity window: mostly current, sometimes not yet valid, expired, inverted or hostile. */
+const validity = fc.oneof(
+  { arbitrary: fc.record({ validFrom: openOr(past), validUntil: openOr(future) }), weight: 150 },
+  { arbitrary: fc.record({ validFrom: future, validUntil: fc.constant(null) }), weight: 1 },
+  { arbitrary: fc.record({ validFrom: fc.constant(null), validUntil: past }), weight: 1 },
+  { arbitrary: fc.record({ validFrom: future, validUntil: past }), weight: 1 },
+  { arbitrary: fc.record({ validFrom: hostileNumber, validUntil: openOr(future) }), weight: 1 },
+);
+/** Adds a generated validity window to a generated record. */
+const withValidity = <T extends object>(a: fc.Arbitrary<T>) => fc.tuple(a, validity).map(([o, w]) => ({ ...o, ...w }));
+const directions = usually(fc.oneof({ arbitrary: fc.constant(['entry', 'exit']), weight: 40 }, fc.constant(['entry']), fc.constant(['exit']), fc.constant([])), fc.constantFrom(['up'], 'entry', null));
 const someId = (ids: readonly string[]) => usually(fc.constantFrom(...ids), fc.constantFrom('', 7, null));
 const hex = (bytes: number) => fc.constantFrom('ab'.repeat(bytes), '0f'.repeat(bytes), '9c'.repeat(bytes));
 const models = ['faceres-v1', 'faceres-v2'] as const;
@@ -43,18 +51,18 @@ const models = ['faceres-v1', 'faceres-v2'] as const;
 /** Drops keys whose generated value is undefined, to model absent optional parts. */
 const compact = (o: Loose): Loose => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
-const credentialEvidence = fc.record({
-  kind: usually(fc.constantFrom(...CREDENTIAL_KINDS), fc.constantFrom('library-card', '', 3)),
-  idHash: usually(hex(32), fc.constantFrom('', 'C1234567', 'ABCDEF0123456789', 'abc', null)),
-  verification: usually(
-    fc.oneof({ arbitrary: fc.constant({ valid: true }), weight: 12 }, fc.constantFrom({ valid: false, reason: 'bad-signature' }, { valid: false, reason: 'check-digit' })),
-    fc.constantFrom({ valid: 'yes' }, null, { valid: false }),
-  ),
-  validFrom,
-  validUntil,
-  nationality: usually(fc.constantFrom('VNM', 'CHN', 'D<<', null), fc.constantFrom('vn', 'VIETNAM', 4)),
-  issuingState: usually(fc.constantFrom('VNM', 'CHN', null), fc.constantFrom('xx', '')),
-});
+const credentialEvidence = withValidity(
+  fc.record({
+    kind: usually(fc.constantFrom(...CREDENTIAL_KINDS), fc.constantFrom('library-card', '', 3)),
+    idHash: usually(hex(32), fc.constantFrom('', 'C1234567', 'ABCDEF0123456789', 'abc', null)),
+    verification: usually(
+      fc.oneof({ arbitrary: fc.constant({ valid: true }), weight: 12 }, fc.constantFrom({ valid: false, reason: 'bad-signature' }, { valid: false, reason: 'check-digit' })),
+      fc.constantFrom({ valid: 'yes' }, null, { valid: false }),
+    ),
+    nationality: usually(fc.constantFrom('VNM', 'CHN', 'D<<', null), fc.constantFrom('vn', 'VIETNAM', 4)),
+    issuingState: usually(fc.constantFrom('VNM', 'CHN', null), fc.constantFrom('xx', '')),
+  }),
+);
 
 const faceEvidence = fc.record({
   matchScore: fc.oneof({ arbitrary: score(0.5, 1), weight: 10 }, { arbitrary: score(0, 0.5), weight: 2 }, fc.constant(null)),
@@ -81,8 +89,8 @@ const vehicleEvidence = fc.record(
 );
 
 const occupancy = fc.record({
-  personCount: usually(fc.oneof({ arbitrary: fc.constant(1), weight: 10 }, fc.constantFrom(null, 0, 2)), hostileNumber, 30),
-  vehicleCount: usually(fc.oneof({ arbitrary: fc.constant(1), weight: 10 }, fc.constantFrom(null, 0, 2)), hostileNumber, 30),
+  personCount: usually(fc.oneof({ arbitrary: fc.constant(1), weight: 10 }, fc.constantFrom(null, 0, 2)), hostileNumber),
+  vehicleCount: usually(fc.oneof({ arbitrary: fc.constant(1), weight: 10 }, fc.constantFrom(null, 0, 2)), hostileNumber),
 });
 
 const override = fc.oneof(
@@ -95,48 +103,48 @@ function evidenceFor(lane: string): fc.Arbitrary<Loose> {
   const vehicleWeight = lane === 'vehicle' ? 30 : 1; // a vehicle part on a people lane is a contradiction
   return fc
     .record({
-      credential: fc.oneof({ arbitrary: credentialEvidence, weight: lane === 'people' ? 12 : 3 }, { arbitrary: fc.constantFrom(undefined, null), weight: 2 }, { arbitrary: fc.constantFrom('qr', 12), weight: 1 }),
-      face: fc.oneof({ arbitrary: faceEvidence, weight: lane === 'people' ? 12 : 3 }, { arbitrary: fc.constantFrom(undefined, null), weight: 2 }, { arbitrary: fc.constant(0.9), weight: 1 }),
+      credential: fc.oneof({ arbitrary: credentialEvidence, weight: lane === 'people' ? 40 : 10 }, { arbitrary: fc.constantFrom(undefined, null), weight: 6 }, { arbitrary: fc.constantFrom('qr', 12), weight: 1 }),
+      face: fc.oneof({ arbitrary: faceEvidence, weight: lane === 'people' ? 40 : 10 }, { arbitrary: fc.constantFrom(undefined, null), weight: 6 }, { arbitrary: fc.constant(0.9), weight: 1 }),
       vehicle: fc.oneof({ arbitrary: vehicleEvidence, weight: vehicleWeight }, { arbitrary: fc.constantFrom(undefined, null), weight: 31 - vehicleWeight }),
       occupancy: fc.option(occupancy, { freq: 6, nil: undefined }),
-      observedDirection: usually(fc.constantFrom(undefined, null, 'entry', 'entry', 'exit'), fc.constant('sideways')),
+      observedDirection: usually(fc.oneof({ arbitrary: fc.constantFrom(undefined, null, 'entry'), weight: 20 }, fc.constant('exit')), fc.constant('sideways')),
       override,
     })
     .map(compact);
 }
 
-const credentialFacts = fc.record({
-  status: usually(fc.oneof({ arbitrary: fc.constant('active'), weight: 12 }, fc.constantFrom('revoked', 'used')), fc.constantFrom('unknown', null)),
-  subjectId: someId(['s1']),
-  validFrom,
-  validUntil,
-});
+const credentialFacts = withValidity(
+  fc.record({
+    status: usually(fc.oneof({ arbitrary: fc.constant('active'), weight: 12 }, fc.constantFrom('revoked', 'used')), fc.constantFrom('unknown', null)),
+    subjectId: someId(['s1']),
+  }),
+);
 
-const subjectFacts = fc.record({
-  subjectId: someId(['s1', 's1', 's1', 's2']),
-  category: usually(fc.constantFrom('border-resident', 'visitor', 'crew'), fc.constant(null)),
-  validFrom,
-  validUntil,
-  allowedDirections: directions,
-  enrolledTemplateModelId: usually(fc.oneof({ arbitrary: fc.constant(models[0]), weight: 10 }, fc.constantFrom(models[1], null)), fc.constantFrom('', 3)),
-});
+const subjectFacts = withValidity(
+  fc.record({
+    subjectId: usually(fc.constant('s1'), fc.constant('s2'), 30),
+    category: usually(fc.constantFrom('border-resident', 'visitor', 'crew'), fc.constant(null)),
+    allowedDirections: directions,
+    enrolledTemplateModelId: usually(fc.oneof({ arbitrary: fc.constant(models[0]), weight: 10 }, fc.constantFrom(models[1], null)), fc.constantFrom('', 3)),
+  }),
+);
 
-const vehicleFacts = fc.record({
-  vehicleId: someId(['v1', 'v1', 'v1', 'v2']),
-  validFrom,
-  validUntil,
-  allowedDirections: directions,
-  matchDistance: usually(fc.oneof({ arbitrary: fc.constant(0), weight: 8 }, fc.constantFrom(1, 2, 3)), hostileNumber),
-});
+const vehicleFacts = withValidity(
+  fc.record({
+    vehicleId: fc.oneof({ arbitrary: fc.constant('v1'), weight: 20 }, fc.constantFrom('v2', '')),
+    allowedDirections: directions,
+    matchDistance: usually(fc.oneof({ arbitrary: fc.constant(0), weight: 8 }, fc.constantFrom(1, 2, 3)), hostileNumber),
+  }),
+);
 
-const cargoFacts = fc.record({
-  status: usually(fc.oneof({ arbitrary: fc.constant('cleared'), weight: 10 }, fc.constantFrom('hold', 'inspection')), fc.constantFrom('released', null)),
-  cargoClass: fc.constantFrom('machinery', 'fresh-produce', 'textiles'),
-  labTestRequired: usually(fc.boolean(), fc.constant('no')),
-  labTestStatus: usually(fc.constantFrom('passed', 'passed', 'failed', 'pending', null), fc.constant('ok')),
-  validFrom,
-  validUntil,
-});
+const cargoFacts = withValidity(
+  fc.record({
+    status: usually(fc.oneof({ arbitrary: fc.constant('cleared'), weight: 10 }, fc.constantFrom('hold', 'inspection')), fc.constantFrom('released', null)),
+    cargoClass: fc.constantFrom('machinery', 'fresh-produce', 'textiles'),
+    labTestRequired: usually(fc.boolean(), fc.constant('no')),
+    labTestStatus: usually(fc.constantFrom('passed', 'passed', 'failed', 'pending', null), fc.constant('ok')),
+  }),
+);
 
 const watchlistHit = fc.record({
   kind: usually(fc.constantFrom('person', 'document', 'face', 'vehicle', 'plate', 'epc'), fc.constant('dog')),
@@ -146,20 +154,20 @@ const watchlistHit = fc.record({
 });
 
 const listAges = fc
-  .record(Object.fromEntries(LIST_NAMES.map((n) => [n, fc.oneof({ arbitrary: fc.integer({ min: 0, max: 10 * 60_000 }), weight: 30 }, fc.integer({ min: 0, max: 10 * DAY }), fc.constantFrom(Number.POSITIVE_INFINITY, Number.NaN, -5, undefined))])))
+  .record(Object.fromEntries(LIST_NAMES.map((n) => [n, fc.oneof({ arbitrary: fc.integer({ min: 0, max: 3 * 60_000 }), weight: 150 }, { arbitrary: fc.integer({ min: 0, max: 10 * DAY }), weight: 3 }, fc.constantFrom(Number.POSITIVE_INFINITY, Number.NaN, -5, undefined))])))
   .map(compact);
 
 const facts = fc
   .record({
-    storeHealthy: fc.oneof({ arbitrary: fc.constant(true), weight: 40 }, fc.constant(false), fc.constantFrom(undefined, 'true', 1)),
+    storeHealthy: fc.oneof({ arbitrary: fc.constant(true), weight: 80 }, fc.constant(false), fc.constantFrom(undefined, 'true', 1)),
     storeProblem: fc.constantFrom(undefined, null, 'disk-full', 'read-only', 'corrupt', 'gremlins'),
-    listAgesMs: usually(listAges, fc.constantFrom(null, [], 'fresh')),
-    credential: fc.oneof({ arbitrary: credentialFacts, weight: 10 }, fc.constant(null), fc.constantFrom(undefined, 'x')),
-    subject: fc.oneof({ arbitrary: subjectFacts, weight: 10 }, fc.constant(null), fc.constantFrom(undefined, 5)),
-    vehicleByPlate: fc.oneof({ arbitrary: vehicleFacts, weight: 10 }, fc.constant(null), fc.constant(undefined)),
-    vehicleByEpc: fc.oneof({ arbitrary: vehicleFacts, weight: 10 }, fc.constant(null), fc.constant(undefined)),
-    cargo: fc.oneof({ arbitrary: cargoFacts, weight: 10 }, fc.constant(null), fc.constant(undefined)),
-    watchlistHits: fc.oneof({ arbitrary: fc.constant([]), weight: 12 }, fc.array(watchlistHit, { minLength: 1, maxLength: 3 }), fc.constantFrom(null, [null], 'none')),
+    listAgesMs: usually(listAges, fc.constantFrom(null, [], 'fresh'), 100),
+    credential: fc.oneof({ arbitrary: credentialFacts, weight: 60 }, fc.constant(null), fc.constantFrom(undefined, 'x')),
+    subject: fc.oneof({ arbitrary: subjectFacts, weight: 60 }, fc.constant(null), fc.constantFrom(undefined, 5)),
+    vehicleByPlate: fc.oneof({ arbitrary: vehicleFacts, weight: 60 }, { arbitrary: fc.constant(null), weight: 4 }, fc.constant(undefined)),
+    vehicleByEpc: fc.oneof({ arbitrary: vehicleFacts, weight: 60 }, { arbitrary: fc.constant(null), weight: 4 }, fc.constant(undefined)),
+    cargo: fc.oneof({ arbitrary: cargoFacts, weight: 60 }, { arbitrary: fc.constant(null), weight: 4 }, fc.constant(undefined)),
+    watchlistHits: fc.oneof({ arbitrary: fc.constant([]), weight: 40 }, { arbitrary: fc.array(watchlistHit, { minLength: 1, maxLength: 3 }), weight: 4 }, fc.constantFrom(null, [null], 'none')),
   })
   .map(compact);
 
@@ -170,25 +178,25 @@ const maxListAges = fc
 function policyFor(lane: string): fc.Arbitrary<Loose> {
   return fc
     .record({
-      lane: usually(fc.constant(lane), fc.constantFrom('bicycle', null), 80),
-      direction: usually(fc.constant('entry'), fc.constantFrom('exit', 'both'), 20),
-      requireCredential: usually(fc.boolean(), fc.constant('yes'), 60),
+      lane: usually(fc.constant(lane), fc.constantFrom('bicycle', null), 300),
+      direction: fc.oneof({ arbitrary: fc.constant('entry'), weight: 30 }, { arbitrary: fc.constant('exit'), weight: 2 }, fc.constant('both')),
+      requireCredential: usually(fc.oneof({ arbitrary: fc.constant(lane === 'people'), weight: 8 }, fc.boolean()), fc.constant('yes'), 300),
       allowedCredentialKinds: usually(fc.oneof({ arbitrary: fc.constant([...CREDENTIAL_KINDS]), weight: 8 }, fc.subarray([...CREDENTIAL_KINDS])), fc.constantFrom(null, ['bogus'])),
       allowedIssuingStates: usually(fc.oneof({ arbitrary: fc.constant(null), weight: 4 }, fc.constantFrom(['VNM'], ['VNM', 'CHN'])), fc.constant('VNM')),
       allowedCategories: usually(fc.oneof({ arbitrary: fc.constant(null), weight: 4 }, fc.constantFrom(['border-resident', 'visitor'], ['crew'])), fc.constant([3])),
-      requireFace: usually(fc.boolean(), fc.constant(1), 60),
+      requireFace: usually(fc.boolean(), fc.constant(1), 300),
       faceMatchThreshold: score(0.3, 0.8),
       minFaceQuality: score(0, 0.6),
       presentationAttackThreshold: score(0.4, 1),
       watchlistFaceThreshold: score(0.5, 0.9),
       maxListAgeMs: usually(maxListAges, fc.constantFrom(null, { credentials: -1 }, { credentials: Number.NaN })),
-      requirePlate: usually(fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, fc.constant(false)), fc.constant(null), 60),
-      requireRfid: usually(fc.boolean(), fc.constant(null), 60),
+      requirePlate: usually(fc.oneof({ arbitrary: fc.constant(true), weight: 6 }, fc.constant(false)), fc.constant(null), 300),
+      requireRfid: usually(fc.boolean(), fc.constant(null), 300),
       minPlateConfidence: score(0.5, 0.9),
       maxPlateMatchDistance: usually(fc.constantFrom(0, 1, 2), hostileNumber),
-      requireCargoClearance: usually(fc.boolean(), fc.constant(undefined), 60),
+      requireCargoClearance: usually(fc.boolean(), fc.constant(undefined), 300),
       labTestCargoClasses: usually(fc.constantFrom([], ['fresh-produce']), fc.constant('fresh-produce')),
-      onMissingFactor: usually(fc.constantFrom('deny', 'refer'), fc.constant('grant'), 60),
+      onMissingFactor: usually(fc.constantFrom('deny', 'refer'), fc.constant('grant'), 300),
     })
     .map(compact);
 }

@@ -70,14 +70,24 @@ function validOverride(e: Loose): { officerId: string; outcome: Outcome } | null
   return (OUTCOMES as readonly unknown[]).includes(o.outcome) ? { officerId: o.officerId, outcome: o.outcome as Outcome } : null;
 }
 
+/** Plain assertions: vitest's expect is too slow to call a dozen times in each of 100k runs. */
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
+}
+
+const OUTCOME_SET: ReadonlySet<unknown> = new Set(OUTCOMES);
+const REASON_SET: ReadonlySet<unknown> = new Set(REASON_CODES);
+const FACTOR_SET: ReadonlySet<unknown> = new Set(MISSING_FACTORS);
+
 function checkShape(v: Verdict): void {
-  expect(OUTCOMES).toContain(v.outcome);
-  expect(new Set(v.reasons).size).toBe(v.reasons.length);
-  for (const r of v.reasons) expect(REASON_CODES).toContain(r);
-  for (const m of v.missing) expect(MISSING_FACTORS).toContain(m);
-  expect(typeof v.alarm).toBe('boolean');
-  expect(Number.isFinite(v.decidedAt)).toBe(true);
-  expect(v.details.every((d) => typeof d === 'string')).toBe(true);
+  check(typeof v === 'object' && v !== null, 'verdict is not an object');
+  check(OUTCOME_SET.has(v.outcome), `unknown outcome ${String(v.outcome)}`);
+  check(Array.isArray(v.reasons) && new Set(v.reasons).size === v.reasons.length, 'reasons not a unique list');
+  check(v.reasons.every((r) => REASON_SET.has(r)), `unknown reason in ${v.reasons.join(',')}`);
+  check(Array.isArray(v.missing) && v.missing.every((m) => FACTOR_SET.has(m)), 'unknown missing factor');
+  check(typeof v.alarm === 'boolean', 'alarm not boolean');
+  check(Number.isFinite(v.decidedAt), 'decidedAt not finite');
+  check(Array.isArray(v.details) && v.details.every((d) => typeof d === 'string'), 'details not strings');
 }
 
 describe('decide() under generated input', () => {
@@ -89,48 +99,49 @@ describe('decide() under generated input', () => {
 
     fc.assert(
       fc.property(generatedCase, (c) => {
-        const v = decide(c.evidence as Evidence, c.facts as Facts, c.policy as unknown as Policy, clockOf(c.clockValue));
+        const v = decide(c.evidence as unknown as Evidence, c.facts as unknown as Facts, c.policy as unknown as Policy, clockOf(c.clockValue));
         checkShape(v);
         outcomes[v.outcome] += 1;
-        for (const r of v.reasons) { seen.add(r); (globalThis as any).rc ??= {}; (globalThis as any).rc[r] = ((globalThis as any).rc[r] ?? 0) + 1; }
+        for (const r of v.reasons) seen.add(r);
 
-        expect(v.reasons).not.toContain('INTERNAL_ERROR');
-        if (v.outcome !== 'grant') expect(v.reasons.length).toBeGreaterThan(0);
-        if (v.outcome === 'alarm') expect(v.alarm).toBe(true);
+        check(!v.reasons.includes('INTERNAL_ERROR'), 'engine fault on generated input');
+        check(v.outcome === 'grant' || v.reasons.length > 0, 'non-grant without a reason');
+        check(v.outcome !== 'alarm' || v.alarm, 'alarm outcome without alarm flag');
         if (v.missing.length > 0) {
           provisional += 1;
-          expect(v.outcome).not.toBe('grant');
+          check(v.outcome !== 'grant', 'grant while factors are missing');
         }
 
         const override = validOverride(c.evidence);
         if (override) {
-          expect(v.outcome).toBe(override.outcome);
-          expect(v.officerId).toBe(override.officerId);
-          expect(v.reasons).toContain('OFFICER_OVERRIDE');
-          expect(v.missing).toEqual([]);
+          check(v.outcome === override.outcome, `override ${override.outcome} not applied: ${v.outcome}`);
+          check(v.officerId === override.officerId, 'officer id not recorded');
+          check(v.reasons.includes('OFFICER_OVERRIDE') && v.missing.length === 0, 'override not journaled');
           return;
         }
-        expect(v.officerId).toBeUndefined();
+        check(v.officerId === undefined, 'officer id without a valid override');
         const why = grantForbiddenBecause(c);
         if (why.length > 0) {
           forbiddenCases += 1;
-          expect(v.outcome, `granted although: ${why.join(', ')}`).not.toBe('grant');
+          check(v.outcome !== 'grant', `granted although: ${why.join(', ')}`);
         }
         if (c.facts.storeHealthy === false) {
-          expect(v.reasons).toContain('STORE_UNAVAILABLE');
-          expect(v.alarm).toBe(true);
+          check(v.reasons.includes('STORE_UNAVAILABLE') && v.alarm, 'store failure without STORE_UNAVAILABLE + alarm');
         }
       }),
       { numRuns: NUM_RUNS, seed: SEED },
     );
 
-    console.log(JSON.stringify(Object.entries((globalThis as any).rc).sort((a: any, b: any) => b[1] - a[1])));
     // The properties above are only worth something if the generator reaches every branch.
     const total = NUM_RUNS;
     for (const o of OUTCOMES) expect(outcomes[o], `outcome ${o} too rare: ${JSON.stringify(outcomes)}`).toBeGreaterThan(total * 0.02);
     expect(forbiddenCases).toBeGreaterThan(total * 0.2);
     expect(provisional).toBeGreaterThan(total * 0.01);
-    const unseen = REASON_CODES.filter((r) => r !== 'INTERNAL_ERROR' && !seen.has(r));
-    expect(unseen).toEqual([]);
+    // Every code is reachable from generated input (rarest: FACE_NOT_DETECTED, about 1 in 4,000);
+    // checked only at full size so that a quick FC_RUNS=1000 replay does not fail on coverage.
+    if (NUM_RUNS >= 100_000) {
+      const unseen = REASON_CODES.filter((r) => r !== 'INTERNAL_ERROR' && !seen.has(r));
+      expect(unseen).toEqual([]);
+    }
   }, 180_000);
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { REASON_CODES } from '../../../src/decision/index.js';
-import type { Evidence, MissingFactor, Outcome, ReasonCode } from '../../../src/decision/index.js';
+import type { MissingFactor, Outcome, ReasonCode } from '../../../src/decision/index.js';
 import { DAY, NOW, clockAt, run, traveller, truck, type Passage } from './builders.js';
 
 interface Case {
@@ -305,5 +305,3 @@ describe('every reason code has a hand-written case', () => {
   }
 });
 
-// Keeps the Evidence import honest for readers: the cases above mutate these shapes.
-export type { Evidence };

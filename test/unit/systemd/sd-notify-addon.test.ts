@@ -70,6 +70,26 @@ describe('sd_notify native addon', () => {
     expect(err.code).toBe('ECONNREFUSED');
   });
 
+  it('gives up with EAGAIN, instead of hanging, when the receiver stops reading', async () => {
+    const stuck = await openNotifySocket({ read: false });
+    try {
+      const notify = addon().notify;
+      let failure: (Error & { code?: string }) | undefined;
+      // The queue holds net.unix.max_dgram_qlen datagrams (10 by default, 512 under systemd).
+      for (let i = 0; i < 10_000 && !failure; i++) {
+        try {
+          notify(stuck.address, 'WATCHDOG=1');
+        } catch (err) {
+          failure = err as Error & { code?: string };
+        }
+      }
+      expect(failure?.code).toBe('EAGAIN');
+      expect(failure?.message).toContain(stuck.address);
+    } finally {
+      await stuck.close();
+    }
+  });
+
   it('rejects bad arguments with a clear reason', () => {
     const notify = addon().notify;
     expect(thrown(() => notify('relative.sock', 'READY=1')).message).toMatch(/absolute or start with '@'/);
