@@ -11,6 +11,8 @@ export const fakeIoLineSchema = z.strictObject({
   // Real GPIO boards wire relays and beams active-low; the fake mirrors the option so configs port over.
   activeLow: z.boolean().default(false).describe('Invert the electrical level.'),
   initial: z.boolean().optional().describe('Logical level at start; outputs otherwise start false (de-energised).'),
+  // Per-line debounce so a fake behaves like the real line it stands in for (loops and beams flicker).
+  debounceMs: z.int().min(0).max(10_000).optional().describe('Inputs: debounce window in ms (default: the device default, 0).'),
 });
 
 export const fakeIoConfigSchema = z

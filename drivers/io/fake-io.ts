@@ -16,7 +16,7 @@ import type { FakeIoConfig } from './fake-io.config.js';
 export interface FakeIoDeps {
   clock: Clock;
   log: Logger;
-  /** Debounce for every input line; the fake config has no per-line setting. Default 0. */
+  /** Debounce for input lines that do not set their own `debounceMs`. Default 0. */
   debounceMs?: number;
 }
 
@@ -52,17 +52,18 @@ export class FakeIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> implemen
     this.log = deps.log;
     const debounceMs = deps.debounceMs ?? 0;
     for (const line of config.lines) {
+      const lineDebounceMs = line.direction === 'in' ? (line.debounceMs ?? debounceMs) : 0;
       const info: DigitalLineInfo = {
         name: line.name,
         direction: line.direction,
         activeLow: line.activeLow,
-        debounceMs: line.direction === 'in' ? debounceMs : 0,
+        debounceMs: lineDebounceMs,
       };
       const initial = line.initial ?? false;
       const entry: FakeLine = { info, level: toLevel(initial, line.activeLow), commanded: initial, debouncer: null };
       if (line.direction === 'in') {
         // Creates no timer until a sample arrives: still "constructor only assigns".
-        entry.debouncer = new InputDebouncer(this.clock, debounceMs, initial, (value, at) => this.onEdge(line.name, value, at));
+        entry.debouncer = new InputDebouncer(this.clock, lineDebounceMs, initial, (value, at) => this.onEdge(line.name, value, at));
       }
       this.table.set(line.name, entry);
     }

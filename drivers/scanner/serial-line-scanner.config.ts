@@ -30,6 +30,12 @@ export const serialLineScannerConfigSchema = z.strictObject({
     .nullable()
     .default(null)
     .describe('Reconnect when nothing arrives for this long; null switches the check off.'),
+  aimIds: z.boolean().default(false).describe('The scanner sends AIM symbology identifiers (]Q1, ]C0, ]d1 ...) before each code.'),
+  // 'always' keeps configs written before read windows existed working; new lanes should use 'lane'.
+  readWindow: z
+    .enum(['lane', 'always'])
+    .default('always')
+    .describe('lane: codes count only while the lane has a read window open; always (default): every code is delivered.'),
   role: z.enum(['entry', 'exit', 'any']).default('any').describe('Which side of the lane the scanner serves (default any).'),
 });
 

@@ -4,7 +4,9 @@ import type { Clock, TimerHandle } from '../../src/util/clock.js';
 import type { Logger } from '../../src/util/logger.js';
 import { TypedEmitter } from '../../src/util/typed-events.js';
 import { DeviceOpenError, type DriverEvents } from '../contract.js';
+import { splitAimIdentifier } from './aim-identifier.js';
 import { LineFramer, decodeLineFrame } from './line-framer.js';
+import { ReadWindow } from './read-window.js';
 import type { ScannerDriver, ScannerEvents } from './scanner.js';
 import type { SerialLineScannerConfig } from './serial-line-scanner.config.js';
 
@@ -27,6 +29,10 @@ export interface SerialLineScannerCounters {
   missingPrefix: number;
   bytes: number;
   errors: number;
+  /** Codes received while the lane had no read window open (readWindow: lane). */
+  outsideWindow: number;
+  /** aimIds on, but a code came without an identifier (delivered with symbology null). */
+  missingAim: number;
 }
 
 /**
@@ -49,6 +55,10 @@ export class SerialLineScanner extends TypedEmitter<DriverEvents<ScannerEvents>>
   private codes = 0;
   private garbage = 0;
   private errors = 0;
+  private outsideWindow = 0;
+  private missingAim = 0;
+  /** Line-mode scanners have no trigger: the window only gates delivery. */
+  private readonly window: ReadWindow;
 
   constructor(config: SerialLineScannerConfig, deps: SerialLineScannerDeps) {
     super();
@@ -64,6 +74,17 @@ export class SerialLineScanner extends TypedEmitter<DriverEvents<ScannerEvents>>
       ...(deps.maxFrameBytes !== undefined ? { maxFrameBytes: deps.maxFrameBytes } : {}),
       interByteTimeoutMs: config.interByteTimeoutMs,
     });
+    this.window = new ReadWindow(deps.clock, () => undefined);
+  }
+
+  openReadWindow(ms: number): void {
+    this.window.open(ms);
+    // Nothing to send to a line-mode scanner; the deadline alone decides, so no timer is needed.
+    this.window.suspend();
+  }
+
+  closeReadWindow(): void {
+    this.window.close();
   }
 
   async open(): Promise<void> {
@@ -124,6 +145,8 @@ export class SerialLineScanner extends TypedEmitter<DriverEvents<ScannerEvents>>
       missingPrefix: f.missingPrefix,
       bytes: f.bytes,
       errors: this.errors,
+      outsideWindow: this.outsideWindow,
+      missingAim: this.missingAim,
     };
   }
 
@@ -162,8 +185,19 @@ export class SerialLineScanner extends TypedEmitter<DriverEvents<ScannerEvents>>
         this.log.debug({ reason: decoded.reason, length: frame.length }, 'garbage frame dropped');
         continue;
       }
+      if (this.config.readWindow === 'lane' && !this.window.isOpen) {
+        this.outsideWindow += 1;
+        continue;
+      }
+      let raw = frame;
+      let symbology: string | null = null;
+      if (this.config.aimIds) {
+        const split = splitAimIdentifier(frame);
+        if (split) ({ data: raw, symbology } = split);
+        else this.missingAim += 1;
+      }
       this.codes += 1;
-      this.emit('code', { text: decoded.text, raw: frame, symbology: null, at: this.clock.now() });
+      this.emit('code', { text: raw === frame ? decoded.text : raw.toString('utf8'), raw, symbology, at: this.clock.now() });
     }
   }
 

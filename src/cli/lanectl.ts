@@ -34,8 +34,8 @@ class Output {
   ) {}
 
   outcome(outcome: CommandOutcome): number {
+    if (!this.json || outcome.humanAlsoWithJson) this.io.stdout.write(renderBlocks(outcome.human));
     if (this.json) this.io.stdout.write(`${JSON.stringify(outcome.json)}\n`);
-    else this.io.stdout.write(renderBlocks(outcome.human));
     return outcome.exitCode;
   }
 

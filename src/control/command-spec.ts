@@ -35,6 +35,11 @@ export interface CommandOutcome {
   json: unknown;
   /** Printed with human output; errors go to stderr when exitCode is not 0. */
   human: HumanBlock[];
+  /**
+   * Reports (eval, bench-like commands) print their table with --json too, before the JSON
+   * line, so one run gives both a reader and a script what they need.
+   */
+  humanAlsoWithJson?: boolean;
 }
 
 export interface ClientRunContext<A, R> {

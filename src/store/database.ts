@@ -45,7 +45,6 @@ export function openDatabase(opts: OpenDatabaseOptions): SqliteDatabase {
     }
     db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
-    db.pragma('temp_store = MEMORY');
     db.pragma(`cache_size = -${Math.max(1024, Math.trunc(opts.cacheKiB ?? DEFAULT_CACHE_KIB))}`);
     if (opts.maxDbBytes !== undefined) applyMaxDbBytes(db, opts.maxDbBytes);
   } catch (err) {

@@ -1,7 +1,7 @@
 /**
  * A pair of connected pseudo-terminals made by socat, standing in for a serial cable: a simulator
  * opens one end, the driver the other. Each end is reached through a symlink (like
- * /dev/serial/by-id/...), so "unplug" (kill socat: the ptys and, on SIGTERM, the links go away) and
+ * /dev/serial/by-id/...), so "unplug" (kill socat: the ptys and the links go away) and
  * "replug" (a new socat with the same link paths) look to the driver like a USB device coming and going.
  *
  *   const pty = await startPtyPair();
@@ -21,7 +21,7 @@ export interface PtyPair {
   /** Link to the second pty (the driver's end). */
   readonly b: string;
   readonly plugged: boolean;
-  /** Kills socat and waits for it to exit. SIGKILL leaves dangling links, as an abrupt unplug would. */
+  /** Kills socat (SIGKILL: no goodbye, as when the cable is pulled), waits for it, removes the links. */
   unplug(signal?: NodeJS.Signals): Promise<void>;
   /** Starts a new socat with the same link paths. */
   replug(): Promise<void>;
@@ -90,11 +90,16 @@ export async function startPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> 
   const kill = async (signal: NodeJS.Signals): Promise<void> => {
     const proc = child;
     child = null;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    // 'close' (not 'exit') so the stderr pipe is gone too: leak checks count it.
-    const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()));
-    proc.kill(signal);
-    await closed;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      // 'close' (not 'exit') so the stderr pipe is gone too: leak checks count it.
+      const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()));
+      proc.kill(signal);
+      await closed;
+    }
+    // As udev does on a real unplug. A link left dangling after SIGKILL would come back to life
+    // when another process gets the same /dev/pts number, and the driver would open a stranger's pty.
+    rmSync(a, { force: true });
+    rmSync(b, { force: true });
   };
 
   await launch();
@@ -105,7 +110,7 @@ export async function startPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> 
     get plugged() {
       return child !== null;
     },
-    unplug: (signal = 'SIGTERM') => kill(signal),
+    unplug: (signal = 'SIGKILL') => kill(signal),
     async replug() {
       if (child) throw new Error('pty pair is still plugged');
       await launch();

@@ -58,6 +58,6 @@ export const evalMrzCommand = defineLocalCommand({
       outOfScope: report.outOfScope,
       errors: report.errors,
     };
-    return { exitCode: json.ok ? 0 : 1, json, human };
+    return { exitCode: json.ok ? 0 : 1, json, human, humanAlsoWithJson: true };
   },
 });

@@ -63,6 +63,6 @@ export const evalQrCommand = defineLocalCommand({
       unknownFlags: report.unknownFlags,
       errors: report.errors,
     };
-    return { exitCode: json.ok ? 0 : 1, json, human };
+    return { exitCode: json.ok ? 0 : 1, json, human, humanAlsoWithJson: true };
   },
 });

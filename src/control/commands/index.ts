@@ -1,6 +1,8 @@
 import type { RegisteredCommand } from '../command-spec.js';
 import { configCheckCommand } from './config-check.js';
 import { configReloadCommand } from './config-reload.js';
+import { evalMrzCommand } from './eval-mrz.js';
+import { evalQrCommand } from './eval-qr.js';
 import { healthCommand } from './health.js';
 import { logLevelCommand } from './log-level.js';
 import { statusCommand } from './status.js';
@@ -17,4 +19,6 @@ export const COMMANDS: readonly RegisteredCommand[] = [
   configCheckCommand,
   configReloadCommand,
   logLevelCommand,
+  evalQrCommand,
+  evalMrzCommand,
 ];

@@ -77,7 +77,9 @@ export function canonicalisePlate(text: string, options: CanonicalisePlateOption
     const scope = options.country ? `${options.country} ` : '';
     return fail('PLATE_NO_GRAMMAR', `${[...split.compact].length} characters fit no ${scope}plate grammar`);
   }
-  candidates.sort((a, b) => a.repairs - b.repairs || b.score - a.score || a.order - b.order);
+  // Layout agreement and repairs are both evidence: each repair costs as much as one separator
+  // in the wrong place; then fewer repairs, then grammar order.
+  candidates.sort((a, b) => b.score - b.repairs - (a.score - a.repairs) || a.repairs - b.repairs || a.order - b.order);
   const best = candidates[0]!;
   return {
     ok: true,

@@ -19,6 +19,8 @@ const L = 'ABCDEFGHKLMNPRSTUVXYZ';
 const LETTER_OR_DIGIT = L + D;
 const CAR_TWO_LETTER_SERIES = new Set(['LD', 'KT', 'DA']);
 const FOREIGN_SERIES = new Set(['NG', 'NN', 'QT', 'CV']);
+// Q appears only in QT, which is why these slots are not the civilian letter set.
+const FOREIGN_LETTERS = 'CGNQTV';
 const MILITARY_BRANCH = 'ABHKQT';
 
 function provinceOk(compact: string): boolean {
@@ -51,7 +53,7 @@ export const VN_GRAMMARS: readonly PlateGrammar[] = [
     id: 'vn-foreign',
     country: 'VN',
     kind: 'vn-diplomatic',
-    slots: [D, D, D, D, D, L, L, D, D],
+    slots: [D, D, D, D, D, FOREIGN_LETTERS, FOREIGN_LETTERS, D, D],
     display: '##-###-##-##',
     accepts: (c) => provinceOk(c) && FOREIGN_SERIES.has(c.slice(5, 7)),
   },

@@ -22,9 +22,8 @@ export interface ListDefinition {
   parseUpsert(value: unknown, path: string, issues: Issues, ctx: ListContext): SqlValue[];
   parseDelete(value: unknown, path: string, issues: Issues, ctx: ListContext): SqlValue;
   /**
-   * SET clause of the update path when a row already exists, written with numbered parameters:
-   * ?1 is the key, ?2 the second column and so on (the same values as the insert). Default: every
-   * non-key column = its parameter.
+   * SET clause applied when the row already exists, as in an UPSERT: `excluded.col` is the new
+   * value, `table.col` the stored one. Default: every non-key column = excluded.column.
    */
   updateSet?: string;
   /** Statements run inside the snapshot swap, before the old rows go and after the new ones are in. */
@@ -35,6 +34,6 @@ export interface ListDefinition {
 export function defaultUpdateSet(def: ListDefinition): string {
   return def.columns
     .slice(1)
-    .map((c, i) => `${c} = ?${i + 2}`)
+    .map((c) => `${c} = excluded.${c}`)
     .join(', ');
 }

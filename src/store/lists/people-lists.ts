@@ -144,9 +144,11 @@ export const credentialsList: ListDefinition = {
   },
   // A single-use token consumed here stays consumed even when the central system has not heard
   // of it yet and still sends it as active: it learns of the use from the passage event.
-  updateSet: `kind = ?2, subject_id = ?3, valid_from = ?4, valid_until = ?5,
-    status = CASE WHEN status = ${STATUS_USED} AND single_use = 1 AND ?7 = 1 AND ?6 <> ${STATUS_REVOKED} THEN ${STATUS_USED} ELSE ?6 END,
-    single_use = ?7`,
+  updateSet: `kind = excluded.kind, subject_id = excluded.subject_id, valid_from = excluded.valid_from,
+    valid_until = excluded.valid_until,
+    status = CASE WHEN credentials.status = ${STATUS_USED} AND credentials.single_use = 1 AND excluded.single_use = 1
+                   AND excluded.status <> ${STATUS_REVOKED} THEN ${STATUS_USED} ELSE excluded.status END,
+    single_use = excluded.single_use`,
   beforeSwap: `CREATE TEMP TABLE IF NOT EXISTS used_tokens (hash BLOB PRIMARY KEY) WITHOUT ROWID;
     DELETE FROM temp.used_tokens;
     INSERT INTO temp.used_tokens SELECT hash FROM credentials WHERE status = ${STATUS_USED} AND single_use = 1;`,

@@ -9,9 +9,10 @@ import {
 } from '../../../drivers/scanner/serial-line-scanner.config.js';
 import type { Clock } from '../../../src/util/clock.js';
 import { systemClock } from '../../../src/util/clock.js';
+import { LogHub } from '../../../src/util/logger.js';
+import { LogCapture } from '../../helpers/log-capture.js';
 import { startPtyPair, type PtyPair } from '../../helpers/pty.js';
 import type { ScannerRig } from './scanner-contract.js';
-import { captureLogs } from './support/log-capture.js';
 import { startSimProcess, type SimProcess } from './support/line-scanner-sim-process.js';
 
 export interface SerialScannerRig extends ScannerRig {
@@ -42,8 +43,9 @@ export async function startSerialScannerRig(opts: SerialScannerRigOptions): Prom
     ...opts.config,
   });
   const maxFrameBytes = opts.maxFrameBytes ?? 256;
-  const logs = captureLogs();
-  const log = logs.hub.child('drivers', { device: opts.name });
+  const logs = new LogCapture();
+  const hub = new LogHub({ level: 'debug', throttleWindowMs: 0, destination: logs });
+  const log = hub.child('drivers', { device: opts.name });
   const driver = new SerialLineScanner(config, { clock: opts.clock ?? systemClock, log, maxFrameBytes });
   const simOptions = {
     path: pty.a,
@@ -58,7 +60,7 @@ export async function startSerialScannerRig(opts: SerialScannerRigOptions): Prom
     return sim;
   };
   const unplug = async (): Promise<void> => {
-    // SIGKILL: no goodbye from socat, dangling links; like pulling the cable.
+    // Like pulling the cable: socat gets no chance to say goodbye, the links disappear.
     await pty.unplug('SIGKILL');
     await sim?.stop();
     sim = null;
@@ -71,7 +73,7 @@ export async function startSerialScannerRig(opts: SerialScannerRigOptions): Prom
     pty,
     config,
     log,
-    logText: logs.text,
+    logText: () => logs.raw.join('\n'),
     maxCodeBytes: maxFrameBytes - (config.prefix?.length ?? 0),
     simProcess: () => sim,
     sim: {

@@ -1,17 +1,18 @@
 /**
- * Runs drivers/sim/run-line-scanner-sim.ts as a child process on one end of a pty pair and talks to
- * it over stdin/stdout: each step resolves when the simulator has drained its bytes to the pty.
+ * Runs the compiled simulator (dist/drivers/sim/run-line-scanner-sim.js, built by the test
+ * globalSetup test/helpers/build-once.ts, as the demo runs it) as a child process on one end of a
+ * pty pair, and talks to it over stdin/stdout: each step resolves once the simulator has drained
+ * its bytes to the pty.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { SimStep } from '../../../../drivers/sim/line-scanner-sim.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const projectRoot = join(here, '..', '..', '..', '..');
-const SIM_ENTRY = join(projectRoot, 'drivers', 'sim', 'run-line-scanner-sim.ts');
-const TS_REGISTER = pathToFileURL(join(here, 'ts-register.mjs')).href;
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const SIM_ENTRY = join(projectRoot, 'dist', 'drivers', 'sim', 'run-line-scanner-sim.js');
 
 export interface SimProcessOptions {
   path: string;
@@ -31,7 +32,8 @@ export interface SimProcess {
 }
 
 export async function startSimProcess(opts: SimProcessOptions): Promise<SimProcess> {
-  const args = ['--import', TS_REGISTER, SIM_ENTRY, '--path', opts.path, '--suffix', opts.suffix];
+  if (!existsSync(SIM_ENTRY)) throw new Error(`${SIM_ENTRY} is missing: run \`npm run build\` first`);
+  const args = [SIM_ENTRY, '--path', opts.path, '--suffix', opts.suffix];
   if (opts.prefix !== undefined) args.push('--prefix', opts.prefix);
   if (opts.pauseMs !== undefined) args.push('--pause-ms', String(opts.pauseMs));
   const child: ChildProcess = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,0 +1,228 @@
+import type Database from 'better-sqlite3';
+import type { Clock } from '../../util/clock.js';
+import type { SqliteDatabase } from '../database.js';
+import type { StoreHealth } from '../store-health.js';
+import { LIST_NAMES, type ListName } from './list-codes.js';
+import { defaultUpdateSet, type ListContext, type ListDefinition, type SqlValue } from './list-definition.js';
+import { LIST_DEFINITIONS } from './list-definitions.js';
+import { parseDelta, parseSnapshotChunk, peekDeltaHeader, type ParsedDelta, type ParsedSnapshotChunk } from './list-messages.js';
+
+export type DeltaOutcome =
+  | { status: 'applied'; list: ListName; version: number; inserted: number; updated: number; deleted: number }
+  /** toVersion is not above the cached version: already applied (a QoS 1 redelivery); nothing done. */
+  | { status: 'replay'; list: ListName; version: number }
+  /** fromVersion is not the cached version: a delta was missed; ask for a snapshot. Nothing done. */
+  | { status: 'gap'; list: ListName; version: number; fromVersion: number }
+  | { status: 'invalid'; list: ListName | null; reason: string };
+
+export type SnapshotOutcome =
+  | { status: 'stored'; list: ListName; snapshotId: string; received: number; chunks: number }
+  | { status: 'swapped'; list: ListName; version: number; rows: number }
+  | { status: 'duplicate'; list: ListName; snapshotId: string; chunk: number }
+  /** Older than the cached list or than the snapshot already being received; ignored. */
+  | { status: 'stale'; list: ListName; version: number; snapshotVersion: number }
+  | { status: 'invalid'; list: ListName | null; reason: string };
+
+/** What changed after a commit, for the in-memory indexes (face matrices, plate index). */
+export type ListChange =
+  | { list: ListName; kind: 'delta'; upserts: readonly SqlValue[][]; deletes: readonly SqlValue[] }
+  | { list: ListName; kind: 'snapshot' };
+
+export interface ListVersion {
+  list: ListName;
+  version: number;
+  /** Epoch ms of the last applied delta or snapshot. */
+  updatedAt: number;
+  rowCount: number;
+}
+
+interface Statements {
+  insert: Database.Statement;
+  update: Database.Statement;
+  remove: Database.Statement;
+}
+
+/** Rows per multi-row INSERT when staging snapshot chunks (fewer calls into SQLite). */
+const STAGE_BATCH = 64;
+
+/**
+ * Applies list deltas and chunked snapshots atomically, with version checks that detect gaps and
+ * replays. One transaction per message: a crash leaves either the old list and version or the new.
+ */
+export class ListStore {
+  private readonly statements = new Map<ListName, Statements>();
+  private readonly listeners: ((change: ListChange) => void)[] = [];
+  private readonly versionStmt: Database.Statement;
+  private readonly setVersionStmt: Database.Statement;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly health: StoreHealth,
+    private readonly clock: Clock,
+    private readonly ctx: ListContext,
+  ) {
+    this.versionStmt = db.prepare('SELECT version, updated_at AS updatedAt, row_count AS rowCount FROM list_versions WHERE list = ?');
+    this.setVersionStmt = db.prepare(
+      `INSERT INTO list_versions (list, version, updated_at, row_count) VALUES (?, ?, ?, ?)
+       ON CONFLICT (list) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at, row_count = excluded.row_count`,
+    );
+  }
+
+  /** Called after every committed change (never for a rolled-back one). */
+  onChange(listener: (change: ListChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  version(list: ListName): ListVersion {
+    const row = this.versionStmt.get(list) as { version: number; updatedAt: number; rowCount: number } | undefined;
+    return { list, version: row?.version ?? 0, updatedAt: row?.updatedAt ?? 0, rowCount: row?.rowCount ?? 0 };
+  }
+
+  /** Every list, including those never received (version 0, updatedAt 0). */
+  versions(): ListVersion[] {
+    return this.health.read('list versions', () => LIST_NAMES.map((l) => this.version(l)));
+  }
+
+  applyDelta(message: unknown): DeltaOutcome {
+    // Recognise a replay before parsing what may be a large message.
+    const header = peekDeltaHeader(message);
+    if (header !== null && typeof header.toVersion === 'number') {
+      const current = this.health.read('list version', () => this.version(header.list).version);
+      if (header.toVersion <= current) return { status: 'replay', list: header.list, version: current };
+    }
+    const parsed = parseDelta(message, this.ctx);
+    if (!parsed.ok) return { status: 'invalid', list: parsed.list, reason: parsed.reason };
+    const delta = parsed.value;
+    const outcome = this.health.write(`apply delta ${delta.def.list}`, () => this.deltaTransaction(delta).immediate());
+    if (outcome.status === 'applied') this.notify({ list: delta.def.list, kind: 'delta', upserts: delta.upserts, deletes: delta.deletes });
+    return outcome;
+  }
+
+  private deltaTransaction(delta: ParsedDelta): Database.Transaction<() => DeltaOutcome> {
+    const { def } = delta;
+    return this.db.transaction((): DeltaOutcome => {
+      const current = this.version(def.list);
+      if (delta.toVersion <= current.version) return { status: 'replay', list: def.list, version: current.version };
+      if (delta.fromVersion !== current.version) {
+        return { status: 'gap', list: def.list, version: current.version, fromVersion: delta.fromVersion };
+      }
+      const st = this.statementsFor(def);
+      let deleted = 0;
+      let inserted = 0;
+      for (const key of delta.deletes) deleted += st.remove.run(key).changes;
+      for (const values of delta.upserts) {
+        if (st.insert.run(values).changes === 1) inserted += 1;
+        else st.update.run(values);
+      }
+      const rowCount = current.rowCount + inserted - deleted;
+      this.setVersionStmt.run(def.list, delta.toVersion, this.clock.now(), rowCount);
+      return { status: 'applied', list: def.list, version: delta.toVersion, inserted, updated: delta.upserts.length - inserted, deleted };
+    });
+  }
+
+  applySnapshotChunk(message: unknown): SnapshotOutcome {
+    const parsed = parseSnapshotChunk(message, this.ctx);
+    if (!parsed.ok) return { status: 'invalid', list: parsed.list, reason: parsed.reason };
+    const chunk = parsed.value;
+    const outcome = this.health.write(`apply snapshot ${chunk.def.list}`, () =>
+      this.db.transaction(() => this.snapshotChunk(chunk)).immediate(),
+    );
+    if (outcome.status === 'swapped') this.notify({ list: chunk.def.list, kind: 'snapshot' });
+    return outcome;
+  }
+
+  /** Drops every half-received snapshot (after a schema upgrade the staged rows may not fit any more). */
+  discardSnapshots(): number {
+    return this.health.write('discard snapshots', () =>
+      this.db
+        .transaction(() => {
+          const lists = this.db.prepare('SELECT list FROM list_snapshots').pluck().all() as string[];
+          for (const def of Object.values(LIST_DEFINITIONS)) this.db.exec(`DROP TABLE IF EXISTS stage_${def.table}`);
+          this.db.exec('DELETE FROM list_snapshot_chunks; DELETE FROM list_snapshots;');
+          return lists.length;
+        })
+        .immediate(),
+    );
+  }
+
+  private snapshotChunk(c: ParsedSnapshotChunk): SnapshotOutcome {
+    const { def } = c;
+    const list = def.list;
+    const current = this.version(list).version;
+    if (c.version < current) return { status: 'stale', list, version: current, snapshotVersion: c.version };
+    const progress = this.db.prepare('SELECT snapshot_id AS snapshotId, version, chunks FROM list_snapshots WHERE list = ?').get(list) as
+      | { snapshotId: string; version: number; chunks: number }
+      | undefined;
+    if (progress === undefined || progress.snapshotId !== c.snapshotId) {
+      // A newer snapshot replaces one still being received; an older one is ignored.
+      if (progress !== undefined && c.version < progress.version) {
+        return { status: 'stale', list, version: progress.version, snapshotVersion: c.version };
+      }
+      this.db.exec(`DROP TABLE IF EXISTS stage_${def.table}`);
+      this.db.exec(`CREATE TABLE stage_${def.table} AS SELECT ${def.columns.join(', ')} FROM ${def.table} WHERE 0`);
+      this.db.prepare('DELETE FROM list_snapshot_chunks WHERE list = ?').run(list);
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO list_snapshots (list, snapshot_id, version, chunks, started_at) VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(list, c.snapshotId, c.version, c.chunks, this.clock.now());
+    } else if (progress.version !== c.version || progress.chunks !== c.chunks) {
+      const reason = `snapshot ${c.snapshotId} changed its version or chunk count mid-way (${progress.version}/${progress.chunks} before)`;
+      return { status: 'invalid', list, reason };
+    }
+    const seen = this.db.prepare('INSERT OR IGNORE INTO list_snapshot_chunks (list, chunk, rows) VALUES (?, ?, ?)').run(list, c.chunk, c.rows.length);
+    if (seen.changes === 0) return { status: 'duplicate', list, snapshotId: c.snapshotId, chunk: c.chunk };
+    this.stageRows(def, c.rows);
+    const received = Number(this.db.prepare('SELECT count(*) FROM list_snapshot_chunks WHERE list = ?').pluck().get(list));
+    if (received < c.chunks) return { status: 'stored', list, snapshotId: c.snapshotId, received, chunks: c.chunks };
+    return this.swap(def, c.version);
+  }
+
+  private stageRows(def: ListDefinition, rows: readonly SqlValue[][]): void {
+    const cols = def.columns.join(', ');
+    const one = `(${def.columns.map(() => '?').join(', ')})`;
+    const batch = this.db.prepare(`INSERT INTO stage_${def.table} (${cols}) VALUES ${new Array(STAGE_BATCH).fill(one).join(', ')}`);
+    const single = this.db.prepare(`INSERT INTO stage_${def.table} (${cols}) VALUES ${one}`);
+    let i = 0;
+    for (; i + STAGE_BATCH <= rows.length; i += STAGE_BATCH) batch.run(rows.slice(i, i + STAGE_BATCH).flat());
+    for (; i < rows.length; i++) single.run(rows[i]!);
+  }
+
+  /**
+   * Replaces the list with the staged rows in the current transaction. The copy is sorted by key,
+   * so the B-tree is built by appending (fast, compact) rather than by random inserts; a key
+   * staged twice keeps the row staged last.
+   */
+  private swap(def: ListDefinition, version: number): SnapshotOutcome {
+    const cols = def.columns.join(', ');
+    if (def.beforeSwap) this.db.exec(def.beforeSwap);
+    this.db.exec(`DELETE FROM ${def.table}`);
+    this.db.exec(`INSERT OR REPLACE INTO ${def.table} (${cols}) SELECT ${cols} FROM stage_${def.table} ORDER BY ${def.key}, rowid`);
+    if (def.afterSwap) this.db.exec(def.afterSwap);
+    this.db.exec(`DROP TABLE stage_${def.table}`);
+    this.db.prepare('DELETE FROM list_snapshot_chunks WHERE list = ?').run(def.list);
+    this.db.prepare('DELETE FROM list_snapshots WHERE list = ?').run(def.list);
+    const rows = Number(this.db.prepare(`SELECT count(*) FROM ${def.table}`).pluck().get());
+    this.setVersionStmt.run(def.list, version, this.clock.now(), rows);
+    return { status: 'swapped', list: def.list, version, rows };
+  }
+
+  private statementsFor(def: ListDefinition): Statements {
+    let st = this.statements.get(def.list);
+    if (st === undefined) {
+      const insert = `INSERT INTO ${def.table} (${def.columns.join(', ')}) VALUES (${def.columns.map(() => '?').join(', ')})`;
+      st = {
+        insert: this.db.prepare(`${insert} ON CONFLICT (${def.key}) DO NOTHING`),
+        // The same values again, as an upsert that is known to hit the existing row.
+        update: this.db.prepare(`${insert} ON CONFLICT (${def.key}) DO UPDATE SET ${def.updateSet ?? defaultUpdateSet(def)}`),
+        remove: this.db.prepare(`DELETE FROM ${def.table} WHERE ${def.key} = ?`),
+      };
+      this.statements.set(def.list, st);
+    }
+    return st;
+  }
+
+  private notify(change: ListChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}

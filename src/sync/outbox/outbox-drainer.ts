@@ -1,0 +1,291 @@
+import type { MqttClient } from 'mqtt';
+import type { OutboxMessage } from '../../store/outbox.js';
+import type { Clock, TimerHandle } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
+import { RateLimiter } from '../rate-limiter.js';
+import type { SyncStore } from '../store-port.js';
+import type { SyncTuning } from '../sync-tuning.js';
+import type { LaneIdentity } from '../topics.js';
+import { envelopeText, eventTopic } from './event-envelope.js';
+
+export interface DrainCounters {
+  published: number;
+  delivered: number;
+  /** Publishes that failed (connection lost before PUBACK, or a PUBACK with an error code). */
+  failed: number;
+  /** Delivered marks that could not be written (the rows will be sent again). */
+  markErrors: number;
+}
+
+export interface DrainerOptions {
+  id: LaneIdentity;
+  store: SyncStore;
+  clock: Clock;
+  tuning: SyncTuning;
+  log: Logger;
+  /** Called after delivered marks are committed (the link updates its backlog meter). */
+  onDelivered?(rows: readonly { seq: number; bytes: number }[]): void;
+}
+
+interface Inflight {
+  seq: number;
+  bytes: number;
+}
+
+/** New live rows are looked for this often while connected (and on kick()). */
+const POLL_MS = 250;
+/** Pause before rows refused by the broker are sent again. */
+const REWIND_MS = 5_000;
+
+/**
+ * Sends the outbox over one connection at a time. Two streams, each in seq order:
+ *
+ * - live: rows committed after this connection came up, sent as soon as they are seen;
+ * - backlog: rows that were waiting when the connection came up, paced by a token bucket
+ *   (drainRatePerSecond) so a long backlog never delays a live passage by more than one window.
+ *
+ * Every message carries its seq, so the central system restores the total order. A row leaves
+ * the backlog only on PUBACK: delivered marks are collected and committed together every
+ * ackFlushMs (a crash before the commit only means those rows are sent again, which QoS 1 allows
+ * and the id de-duplicates). On disconnect the in-flight set is forgotten and the next
+ * connection starts again from the oldest undelivered row.
+ */
+export class OutboxDrainer {
+  readonly counters: DrainCounters = { published: 0, delivered: 0, failed: 0, markErrors: 0 };
+  private client: MqttClient | null = null;
+  private generation = 0;
+  private window = 1;
+  private readonly inflight = new Map<string, Inflight>();
+  private liveFrom = 0;
+  private liveCursor = 0;
+  private backlogCursor = 0;
+  private backlogDone = false;
+  private unlimited = false;
+  private limiter: RateLimiter;
+  private acked: string[] = [];
+  private ackedRows: { seq: number; bytes: number }[] = [];
+  private attempted: string[] = [];
+  private flushTimer: TimerHandle | null = null;
+  private pumpTimer: TimerHandle | null = null;
+  private pollTimer: TimerHandle | null = null;
+  private rewindTimer: TimerHandle | null = null;
+  private pumping = false;
+  /** Last publish refusal while connected, for health. */
+  lastError: string | null = null;
+  private stopped = false;
+
+  constructor(private readonly opts: DrainerOptions) {
+    this.limiter = new RateLimiter(opts.tuning.drainRatePerSecond, opts.tuning.drainBurst, opts.clock.monotonic());
+  }
+
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  /** Whether rows that were waiting at connect time are still being sent. */
+  get catchingUp(): boolean {
+    return this.client !== null && !this.backlogDone;
+  }
+
+  /** Starts draining over a freshly connected client. */
+  attach(client: MqttClient, receiveMaximum: number): void {
+    this.detach();
+    this.stopped = false;
+    this.client = client;
+    this.generation += 1;
+    this.window = Math.max(1, Math.min(this.opts.tuning.maxInflight, receiveMaximum));
+    this.liveFrom = this.maxSeq();
+    this.liveCursor = this.liveFrom;
+    this.backlogCursor = 0;
+    this.backlogDone = false;
+    this.pollTimer = this.opts.clock.setInterval(() => this.pump(), POLL_MS);
+    this.pump();
+  }
+
+  /** The connection is gone: forget in-flight rows (they stay undelivered) and commit the acks we have. */
+  detach(): void {
+    this.client = null;
+    this.inflight.clear();
+    this.pollTimer?.cancel();
+    this.pollTimer = null;
+    this.pumpTimer?.cancel();
+    this.pumpTimer = null;
+    this.rewindTimer?.cancel();
+    this.rewindTimer = null;
+    this.unlimited = false;
+    this.flush();
+  }
+
+  /** New rows were committed: look now instead of at the next poll. */
+  kick(): void {
+    this.pump();
+  }
+
+  /** sync-now: send the backlog without the rate limit until it is empty. */
+  drainNow(): void {
+    this.unlimited = true;
+    this.pump();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.detach();
+    this.flushTimer?.cancel();
+    this.flushTimer = null;
+  }
+
+  private maxSeq(): number {
+    const row = this.opts.store.database.prepare('SELECT max(seq) FROM outbox WHERE lane = ?').pluck().get(this.opts.store.outbox.lane) as number | null;
+    return row ?? 0;
+  }
+
+  private pump(): void {
+    if (this.pumping || this.client === null || this.stopped) return;
+    this.pumping = true;
+    try {
+      this.sendLive();
+      this.sendBacklog();
+    } catch (err) {
+      this.opts.log.error({ err }, 'outbox drain step failed; retrying at the next poll');
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private room(): number {
+    return this.window - this.inflight.size;
+  }
+
+  private sendLive(): void {
+    while (this.client !== null && this.room() > 0) {
+      const rows = this.opts.store.outbox.pending(Math.min(this.opts.tuning.readBatch, this.room()), this.liveCursor);
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        this.liveCursor = row.seq;
+        this.publish(row);
+      }
+    }
+  }
+
+  private sendBacklog(): void {
+    const { clock } = this.opts;
+    while (!this.backlogDone && this.client !== null && this.room() > 0) {
+      let budget = this.room();
+      if (!this.unlimited) {
+        const wait = this.limiter.waitMs(clock.monotonic());
+        if (wait > 0) {
+          this.schedulePump(wait);
+          return;
+        }
+      }
+      budget = Math.min(budget, this.opts.tuning.readBatch);
+      const rows = this.opts.store.outbox.pending(budget, this.backlogCursor).filter((r) => r.seq <= this.liveFrom);
+      if (rows.length === 0) {
+        this.backlogDone = true;
+        this.unlimited = false;
+        this.opts.log.info({ upToSeq: this.liveFrom }, 'outbox backlog sent');
+        return;
+      }
+      for (const row of rows) {
+        if (this.inflight.has(row.messageId)) {
+          this.backlogCursor = row.seq; // sent again after a rewind and still awaiting its PUBACK
+          continue;
+        }
+        if (!this.unlimited && !this.limiter.take(clock.monotonic())) break;
+        this.backlogCursor = row.seq;
+        this.publish(row);
+      }
+    }
+  }
+
+  private schedulePump(ms: number): void {
+    if (this.pumpTimer !== null) return;
+    this.pumpTimer = this.opts.clock.setTimeout(() => {
+      this.pumpTimer = null;
+      this.pump();
+    }, ms);
+  }
+
+  private publish(row: OutboxMessage): void {
+    const client = this.client;
+    if (client === null) return;
+    const generation = this.generation;
+    const entry = { seq: row.seq, bytes: row.payload.length };
+    this.inflight.set(row.messageId, entry);
+    this.attempted.push(row.messageId);
+    this.counters.published += 1;
+    client.publish(eventTopic(this.opts.id, row), envelopeText(this.opts.id, row), { qos: 1 }, (err) => {
+      if (err) {
+        // Connection closed or the broker refused (PUBACK reason >= 0x80): the row stays pending.
+        this.counters.failed += 1;
+        if (generation === this.generation && this.client !== null) {
+          this.inflight.delete(row.messageId);
+          this.lastError = err.message;
+          this.opts.log.warn({ seq: row.seq, reason: err.message }, 'publish refused; the row is sent again shortly');
+          this.scheduleRewind();
+        }
+        return;
+      }
+      this.acked.push(row.messageId);
+      this.ackedRows.push(entry);
+      if (generation === this.generation) {
+        this.inflight.delete(row.messageId);
+        this.pump();
+      }
+      if (this.acked.length >= this.opts.tuning.readBatch) this.flush();
+      else this.scheduleFlush();
+    });
+  }
+
+  /**
+   * A publish failed while the connection stayed up: after a pause, everything not yet delivered
+   * (and not in flight) is sent again from the oldest row, still paced as backlog.
+   */
+  private scheduleRewind(): void {
+    if (this.rewindTimer !== null) return;
+    this.rewindTimer = this.opts.clock.setTimeout(() => {
+      this.rewindTimer = null;
+      if (this.client === null) return;
+      this.flush();
+      this.liveFrom = Math.max(this.liveFrom, this.liveCursor);
+      this.backlogCursor = 0;
+      this.backlogDone = false;
+      this.pump();
+    }, REWIND_MS);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== null) return;
+    this.flushTimer = this.opts.clock.setTimeout(() => {
+      this.flushTimer = null;
+      this.flush();
+    }, this.opts.tuning.ackFlushMs);
+  }
+
+  /** Commits delivered marks (and attempt counts) collected so far. */
+  flush(): void {
+    this.flushTimer?.cancel();
+    this.flushTimer = null;
+    const attempted = this.attempted;
+    const acked = this.acked;
+    const rows = this.ackedRows;
+    this.attempted = [];
+    this.acked = [];
+    this.ackedRows = [];
+    if (attempted.length > 0) {
+      try {
+        this.opts.store.outbox.markAttempt(attempted);
+      } catch (err) {
+        this.opts.log.warn({ err }, 'outbox attempts not recorded');
+      }
+    }
+    if (acked.length === 0) return;
+    try {
+      this.counters.delivered += this.opts.store.outbox.markDelivered(acked);
+      this.opts.onDelivered?.(rows);
+    } catch (err) {
+      this.counters.markErrors += acked.length;
+      this.opts.log.error({ err, rows: acked.length }, 'delivered marks not written; those rows will be sent again');
+    }
+  }
+}
