@@ -23,6 +23,15 @@ export const cameraSourceSchema = z.discriminatedUnion('kind', [
     url: urlSchema(['rtsp:', 'rtsps:'], 'rtsp://user:pass@10.0.0.21:554/stream1').describe(
       'RTSP URL; credentials in it are never logged.',
     ),
+    analyzeDurationMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(10_000)
+      .default(1_000)
+      .describe(
+        "Stream time ffmpeg examines before the first frame (its default, 5 s, delays every restart). Raise it for a camera whose SDP lacks the H.264 parameter sets and whose keyframes are further apart.",
+      ),
   }),
   z.strictObject({
     kind: z.literal('http-mjpeg').describe('Camera serving multipart/x-mixed-replace MJPEG over HTTP.'),

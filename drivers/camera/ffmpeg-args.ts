@@ -46,6 +46,8 @@ function inputArgs(source: CameraSource, config: CameraConfig): string[] {
         'tcp', // interleaved RTP over the RTSP connection: no UDP ports to open, no lost packets
         '-timeout', // ffmpeg 5.x: socket I/O timeout in microseconds (was -stimeout); bounds a dead host
         ioTimeoutUs,
+        '-analyzeduration',
+        String(source.analyzeDurationMs * 1_000),
         '-fflags',
         '+discardcorrupt',
         '-i',
@@ -76,8 +78,7 @@ function inputArgs(source: CameraSource, config: CameraConfig): string[] {
         '1', // image2 re-opens (re-requests) the URL for every frame
         '-framerate',
         String(config.fps ?? 1),
-        '-rw_timeout',
-        ioTimeoutUs,
+        // No I/O timeout here: image2 does not pass it on to http. A hung request is the watchdog's case.
         '-i',
         source.url,
       ];

@@ -21,7 +21,7 @@ export interface FfmpegCameraDeps {
 }
 
 /** stderr lines kept for reasons; the last one usually says what went wrong. */
-const STDERR_LINES_KEPT = 5;
+const STDERR_LINES_KEPT = 8;
 
 interface PendingOpen {
   proc: FfmpegProcess;

@@ -9,17 +9,22 @@ const STDERR_CODES: ReadonlyArray<[RegExp, string]> = [
   [/404 not found|no such file or directory/i, 'ENOENT'],
   [/name or service not known|failed to resolve hostname|temporary failure in name resolution/i, 'ENOTFOUND'],
   [/no route to host|network is unreachable/i, 'EHOSTUNREACH'],
-  [/timed out|timeout/i, 'ETIMEDOUT'],
+  [/timed out/i, 'ETIMEDOUT'],
   [/device or resource busy/i, 'EBUSY'],
   [/invalid data found|could not find codec parameters|no such stream|does not contain any stream/i, 'EBADSTREAM'],
   [/461 unsupported transport/i, 'ETRANSPORT'],
+  // This ffmpeg does not know an option we pass: a version mismatch, not a camera problem.
+  [/option \S+ not found|unrecognized option/i, 'EFFMPEGVERSION'],
 ];
 
-export function ffmpegErrorCode(lines: readonly string[]): string | undefined {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i] as string;
-    const hit = STDERR_CODES.find(([pattern]) => pattern.test(line));
-    if (hit) return hit[1];
+/**
+ * The code of the most telling stderr line and that line. Patterns are tried in order over all lines, so
+ * "Connection refused" wins over the "No such file or directory" ffmpeg adds after it for the same failure.
+ */
+export function classifyFfmpegError(lines: readonly string[]): { code: string; line: string } | undefined {
+  for (const [pattern, code] of STDERR_CODES) {
+    const line = lines.find((l) => pattern.test(l));
+    if (line !== undefined) return { code, line };
   }
   return undefined;
 }
@@ -44,8 +49,11 @@ export function openErrorFromExit(
     const detail = code === 'ENOENT' ? `ffmpeg not found: ${ffmpegPath} (install the Debian package ffmpeg)` : `cannot start ffmpeg: ${exit.spawnError.message}`;
     return new DeviceOpenError(device, code, detail);
   }
-  const code = ffmpegErrorCode(stderr) ?? (exit.code === 0 ? 'ENODATA' : 'EFFMPEG');
+  const known = classifyFfmpegError(stderr);
+  const code = known?.code ?? (exit.code === 0 ? 'ENODATA' : 'EFFMPEG');
   const detail =
-    exit.code === 0 && stderr.length === 0 ? 'stream ended before the first frame' : describeExit(exit, stderr);
+    exit.code === 0 && stderr.length === 0
+      ? 'stream ended before the first frame'
+      : describeExit(exit, known ? [known.line] : stderr);
   return new DeviceOpenError(device, code, detail, source);
 }

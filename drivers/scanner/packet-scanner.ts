@@ -29,6 +29,11 @@ export interface PacketDrop {
 export interface PacketScanResult<P> {
   packets: P[];
   dropped: PacketDrop[];
+  /**
+   * Complete packets whose checksum failed in this push, counted the moment they fail (their drop is
+   * reported when the episode ends): protocols that acknowledge packets NAK at once.
+   */
+  rejected: number;
 }
 
 export interface PacketScannerOptions {
@@ -50,6 +55,7 @@ export class PacketScanner<P> {
   private buf: Buffer = Buffer.alloc(0);
   private episode: Episode | null = null;
   private lastByteAt: number | null = null;
+  private rejectedNow = 0;
 
   constructor(format: PacketFormat<P>, opts: PacketScannerOptions = {}) {
     this.format = format;
@@ -65,12 +71,14 @@ export class PacketScanner<P> {
     // Memory bound: more pending bytes than two packets can only be noise.
     const limit = this.format.maxSize * 2;
     if (this.buf.length > limit) this.skip(this.buf.length - limit, null);
+    result.rejected = this.rejectedNow;
+    this.rejectedNow = 0;
     return result;
   }
 
   /** Drops a partial packet or closes a noise episode once the line has been quiet for staleGapMs. */
   flushIdle(atMs: number): PacketScanResult<P> {
-    const result: PacketScanResult<P> = { packets: [], dropped: [] };
+    const result: PacketScanResult<P> = { packets: [], dropped: [], rejected: 0 };
     if (this.lastByteAt === null || !this.hasPending()) return result;
     if (atMs - this.lastByteAt < this.staleGapMs) return result;
     if (this.buf.length > 0) {
@@ -125,6 +133,7 @@ export class PacketScanner<P> {
           result.packets.push(packet);
           this.buf = this.buf.subarray(size);
         } else {
+          if (!this.episode) this.rejectedNow += 1;
           this.skip(1, { kind: 'checksum', size });
         }
         continue;

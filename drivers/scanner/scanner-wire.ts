@@ -180,8 +180,10 @@ class SsiWire implements ScannerWire {
     const result = emptyResult();
     this.dropStaleAssembly(atMs, result);
     const scanned = this.scanner.push(chunk, atMs);
-    for (const packet of scanned.packets) this.take(packet, atMs, result);
+    // A packet spoilt on the line: ask the scanner at once to send it again.
+    for (let i = 0; i < scanned.rejected; i += 1) result.replies.push(ssiNak(SSI_NAK.RESEND));
     this.noteDrops(scanned.dropped, result);
+    for (const packet of scanned.packets) this.take(packet, atMs, result);
     return result;
   }
 
@@ -206,11 +208,7 @@ class SsiWire implements ScannerWire {
   }
 
   private noteDrops(drops: Array<{ reason: string; length: number }>, result: WireResult): void {
-    for (const drop of drops) {
-      result.dropped.push(drop);
-      // A packet spoilt on the line: ask the scanner to send it again.
-      if (drop.reason === 'bad-checksum') result.replies.push(ssiNak(SSI_NAK.RESEND));
-    }
+    for (const drop of drops) result.dropped.push(drop);
   }
 
   private dropStaleAssembly(atMs: number, result: WireResult): void {

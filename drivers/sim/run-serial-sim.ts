@@ -97,6 +97,10 @@ async function main(): Promise<void> {
       next.open((err) => (err ? reject(err) : resolve(next)));
     });
   let stopping = false;
+  // Killing the other end of a pty does not always close this end: watch the link as the lane does.
+  const watch = setInterval(() => {
+    if (port?.isOpen && !existsSync(cli.path)) port.close();
+  }, 50);
   const attach = (opened: SerialPort): void => {
     port = opened;
     // Reading keeps the poller on the fd, which is how a vanished pty master is noticed.
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
       say({ event: 'closed', reason: 'port closed' });
       if (stopping) return;
       if (!cli.reopen) {
+        clearInterval(watch);
         device.dispose();
         process.exit(0);
       }
@@ -148,6 +153,7 @@ async function main(): Promise<void> {
 
   const shutdown = (): void => {
     stopping = true;
+    clearInterval(watch);
     device.dispose();
     const current = port;
     if (current?.isOpen) current.close(() => process.exit(0));

@@ -13,14 +13,14 @@ require_node20() {
   fi
 }
 
-# Installs the Debian packages named when their command is missing. Needs root (or sudo).
+# Installs the Debian packages named that are not installed yet. Needs root (or sudo).
 install_debian_packages() {
   local missing=()
-  local pkg cmd
+  local pkg
   for pkg in "$@"; do
-    cmd="$pkg"
-    [ "$pkg" = "mosquitto" ] && cmd="mosquitto"
-    if ! command -v "$cmd" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$cmd" ]; then missing+=("$pkg"); fi
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "installing Debian packages: ${missing[*]}"

@@ -1,6 +1,7 @@
 import { createDevice } from '../../drivers/registry.js';
 import type { ControlContext } from '../control/contract.js';
 import { ControlServer } from '../control/server.js';
+import { LaneDisplayServer } from '../display/index.js';
 import type { LaneConfig } from '../settings/index.js';
 import type { Clock } from '../util/clock.js';
 import type { LogHub } from '../util/logger.js';
@@ -33,6 +34,20 @@ export function buildServices(deps: ComposeDeps): Service[] {
       clock,
     }),
   );
+
+  if (config.display.enabled) {
+    services.push(
+      new LaneDisplayServer({
+        lane: { id: config.lane.id, kind: config.lane.kind, name: config.lane.name },
+        languages: config.display.languages,
+        host: config.display.host,
+        port: config.display.port,
+        maxClients: config.display.maxClients,
+        log: logHub.child('display'),
+        clock,
+      }),
+    );
+  }
 
   const driversLog = logHub.child('drivers');
   for (const device of config.devices) {

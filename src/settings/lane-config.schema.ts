@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceConfigSchema } from '../../drivers/config-schemas.js';
+import { displaySectionSchema } from '../display/display-config.js';
 
 /**
  * The lane daemon's configuration schema. This file is the ONE place defaults live: the loader, the JSON
@@ -139,6 +140,7 @@ export const laneConfigSchema = z.strictObject({
   mqtt: mqttSectionSchema.prefault({}),
   policy: policySectionSchema.prefault({}),
   watchdog: watchdogSectionSchema.prefault({}),
+  display: displaySectionSchema.prefault({}),
   secretsFile: pathString
     .optional()
     .describe('Separate secrets YAML (mode 0600 or 0640). LANE_SECRETS_FILE in the environment wins.'),

@@ -154,22 +154,23 @@ export class CacheLookups {
 
   /**
    * Vehicles whose plate matches the reading: exact matches first, then OCR-fuzzy ones up to
-   * maxDistance; within one distance, vehicles registered in `country` first.
+   * maxDistance; within one distance, vehicles registered in `country` first. With `limit`
+   * exact matches on file the fuzzy search is skipped (nothing fuzzy can rank above them).
    */
-  vehiclesByPlate(plateText: string, country: string | null, maxDistance = 1): VehicleMatch[] {
+  vehiclesByPlate(plateText: string, country: string | null, maxDistance = 1, limit = 5): VehicleMatch[] {
     const plate = compactPlate(plateText);
     if (plate.length === 0) return [];
     return this.health.read('lookup plate', () => {
       const out: VehicleMatch[] = (this.st.vehicleByPlate!.all(plate) as Raw[]).map((r) => ({ ...toVehicle(r), distance: 0 }));
-      if (maxDistance > 0) {
-        for (const m of this.plates.matchVehicles(plate, maxDistance)) {
+      if (maxDistance > 0 && out.length < limit) {
+        for (const m of this.plates.matchVehicles(plate, maxDistance, Math.max(limit, 3))) {
           if (m.distance === 0 || out.some((v) => v.vehicleId === m.id)) continue;
           const v = this.vehicle(m.id);
           if (v !== null) out.push({ ...v, distance: m.distance });
         }
       }
       const home = (v: VehicleMatch): number => (country !== null && v.plateCountry === country ? 0 : 1);
-      return out.sort((a, b) => a.distance - b.distance || home(a) - home(b) || (a.vehicleId < b.vehicleId ? -1 : 1));
+      return out.sort((a, b) => a.distance - b.distance || home(a) - home(b) || (a.vehicleId < b.vehicleId ? -1 : 1)).slice(0, limit);
     });
   }
 

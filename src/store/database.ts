@@ -31,6 +31,7 @@ export interface OpenDatabaseOptions {
 export type SqliteDatabase = Database.Database;
 
 export const DEFAULT_CACHE_KIB = 64 * 1024;
+export const WAL_AUTOCHECKPOINT_PAGES = 8192;
 
 export function openDatabase(opts: OpenDatabaseOptions): SqliteDatabase {
   const db = new Database(opts.path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
@@ -42,6 +43,9 @@ export function openDatabase(opts: OpenDatabaseOptions): SqliteDatabase {
       db.pragma('journal_mode = WAL');
       // Keep the -wal file from staying huge after a big list snapshot.
       db.pragma('journal_size_limit = 67108864');
+      // Checkpoints run from the store's timer between passages (Store.checkpoint); this higher
+      // automatic threshold is only the safety net, so a passage append rarely pays for one.
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     }
     db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');

@@ -78,6 +78,8 @@ const BATCH = 200;
  */
 export class EvidenceStore {
   private liveBytes = 0;
+  /** Sweeps run one at a time (the timer, and saves that need room, may ask at once). */
+  private sweeps: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -152,7 +154,13 @@ export class EvidenceStore {
    * Applies retention, then the quota (keeping `reserveBytes` free for a file about to be saved).
    * Runs on a timer and before a save that would exceed the quota.
    */
-  async enforce(reserveBytes = 0): Promise<EvidenceSweep> {
+  enforce(reserveBytes = 0): Promise<EvidenceSweep> {
+    const run = this.sweeps.then(() => this.enforceNow(reserveBytes));
+    this.sweeps = run.catch(() => undefined);
+    return run;
+  }
+
+  private async enforceNow(reserveBytes: number): Promise<EvidenceSweep> {
     const sweep: EvidenceSweep = { deletedForRetention: 0, deletedForQuota: 0, unsentDeletedForQuota: 0, freedBytes: 0, missing: 0 };
     const expired = this.db.prepare('SELECT ref, bytes FROM evidence_files WHERE deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?');
     for (;;) {

@@ -60,7 +60,8 @@ export class FactsAssembler {
 
     const maxPlate = opts.maxPlateDistance ?? 1;
     const plate = evidence.vehicle?.plate ?? null;
-    const byPlate = plate === null ? null : (this.lookups.vehiclesByPlate(plate.text, plate.country, maxPlate)[0] ?? null);
+    // Only the best match matters here; an exact match (home country first) skips the fuzzy search.
+    const byPlate = plate === null ? null : (this.lookups.vehiclesByPlate(plate.text, plate.country, maxPlate, 1)[0] ?? null);
     if (plate !== null) addHits(this.lookups.watchlistByPlate(plate.text, now, maxPlate));
     const epc = evidence.vehicle?.rfid?.epc ?? null;
     const byEpc = epc === null ? null : this.lookups.vehicleByEpc(epc);

@@ -40,6 +40,8 @@ export interface StoreOptions {
   cacheKiB?: number;
   /** How often a failed store tries a probe write to recover. Default 5 s. */
   probeIntervalMs?: number;
+  /** How often the WAL is checkpointed (between passages rather than inside one). Default 1 s. */
+  checkpointIntervalMs?: number;
   /** How often evidence retention and quota run. Default 10 min. */
   evidenceSweepIntervalMs?: number;
   /** Use the WebAssembly SIMD face scan when available (default true). */
@@ -135,6 +137,7 @@ export class Store extends TypedEmitter<StoreEvents> implements Service {
     }
     this.setState('ok');
     this.timers.push(this.clock.setInterval(() => this.maintain(), this.opts.probeIntervalMs ?? 5_000));
+    this.timers.push(this.clock.setInterval(() => this.checkpoint(), this.opts.checkpointIntervalMs ?? 1_000));
     this.timers.push(this.clock.setInterval(() => void this.sweepEvidence(), this.opts.evidenceSweepIntervalMs ?? 600_000));
     this.opts.log?.info(
       { schema: this.parts!.migration.to, migrated: this.parts!.migration.applied, faces: this.parts!.faces.stats().length },
@@ -298,6 +301,17 @@ export class Store extends TypedEmitter<StoreEvents> implements Service {
     if (max - used + free < RECOVERY_FREE_PAGES) return false;
     const fs = statfsSync(this.opts.dataDir);
     return fs.bavail * fs.bsize >= RECOVERY_FREE_BYTES;
+  }
+
+  /** Copies committed WAL frames into the database file without waiting for readers (PASSIVE). */
+  checkpoint(): void {
+    if (this.parts === null || !this.storeHealth.ok || this.opts.readonly) return;
+    const db = this.parts.db;
+    try {
+      this.storeHealth.read('checkpoint', () => db.pragma('wal_checkpoint(PASSIVE)'));
+    } catch (err) {
+      this.opts.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'checkpoint failed');
+    }
   }
 
   private maintain(): void {

@@ -230,7 +230,7 @@ export class MqttLink implements Service {
   syncNow(opts: { resyncLists?: boolean } = {}): { connected: boolean; pending: number } {
     this.checkBacklog();
     const client = this.connection.connected;
-    if (client !== null) void this.announce(client);
+    if (client !== null) this.announceQuietly(client);
     this.drainer.drainNow();
     if (opts.resyncLists) for (const v of this.store.lists.versions()) this.resync.request(v.list, 'requested', 'sync-now');
     return { connected: client !== null, pending: this.backlog.pending };
@@ -247,7 +247,7 @@ export class MqttLink implements Service {
     this.announceTimer = this.clock.setTimeout(() => {
       this.announceTimer = null;
       const client = this.connection.connected;
-      if (client !== null && this.announced) void this.announce(client);
+      if (client !== null && this.announced) this.announceQuietly(client);
     }, 500);
   }
 
@@ -371,7 +371,7 @@ export class MqttLink implements Service {
           const due = this.clock.monotonic() - this.lastAnnounceAt >= REANNOUNCE_MIN_MS;
           if (client !== null && this.announced && due && this.availability.isStale(payload)) {
             this.log.info('stale state on our topic (late will or old birth): announcing again');
-            void this.announce(client);
+            this.announceQuietly(client);
           }
           return;
         }
@@ -382,6 +382,11 @@ export class MqttLink implements Service {
       // A store failure while applying a list: the store reports itself; the link keeps running.
       this.log.error({ err, topic }, 'incoming message not processed');
     }
+  }
+
+  /** Announce from a timer or a message handler: a failure is logged, the next connect announces anyway. */
+  private announceQuietly(client: MqttClient): void {
+    this.announce(client).catch((err: unknown) => this.log.debug({ err }, 'state not announced'));
   }
 
   private async announce(client: MqttClient): Promise<void> {

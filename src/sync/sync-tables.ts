@@ -43,7 +43,7 @@ export class SyncStateTable {
   constructor(private readonly db: SqliteDatabase) {
     ensureSyncTables(db);
     this.getStmt = db.prepare('SELECT value FROM sync_state WHERE key = ?').pluck();
-    this.setStmt = db.prepare('INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2');
+    this.setStmt = db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   }
 
   get(key: string): number | null {

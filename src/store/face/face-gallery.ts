@@ -123,14 +123,25 @@ export class FaceGallery<M> {
     const q = normalised(query);
     if (q === null || this.count === 0) return [];
     const candidates = this.useSimd ? this.approximateCandidates(q, k, minScore) : null;
-    const exact: { slot: number; score: number }[] = [];
-    const slots = candidates ?? rangeOf(this.count);
-    for (const slot of slots) {
+    // Exact scores of the candidates (or of every row), keeping the best k (ties: smaller id first).
+    const best: { slot: number; score: number }[] = [];
+    const better = (a: { slot: number; score: number }, b: { slot: number; score: number }): boolean =>
+      a.score > b.score || (a.score === b.score && this.ids[a.slot]! < this.ids[b.slot]!);
+    const consider = (slot: number): void => {
       const score = this.exactScore(q, slot);
-      if (score >= minScore) exact.push({ slot, score });
-    }
-    exact.sort((a, b) => b.score - a.score || (this.ids[a.slot]! < this.ids[b.slot]! ? -1 : 1));
-    return exact.slice(0, k).map(({ slot, score }) => ({ id: this.ids[slot]!, score, meta: this.metas[slot]! }));
+      if (score < minScore) return;
+      const c = { slot, score };
+      if (best.length === k && !better(c, best[k - 1]!)) return;
+      let i = best.length < k ? best.length : k - 1;
+      while (i > 0 && better(c, best[i - 1]!)) {
+        best[i] = best[i - 1]!;
+        i--;
+      }
+      best[i] = c;
+    };
+    if (candidates === null) for (let slot = 0; slot < this.count; slot++) consider(slot);
+    else for (const slot of candidates) consider(slot);
+    return best.map(({ slot, score }) => ({ id: this.ids[slot]!, score, meta: this.metas[slot]! }));
   }
 
   /** Rows that may belong to the answer, or null when there are too many (then all rows are scored exactly). */
@@ -251,11 +262,5 @@ function normalised(v: Float32Array): Float32Array | null {
   const inv = 1 / Math.sqrt(sum);
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v[i]! * inv;
-  return out;
-}
-
-function rangeOf(n: number): number[] {
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = i;
   return out;
 }

@@ -68,23 +68,40 @@ export class Journal {
   }
 
   append(input: PassageInput): AppendResult {
-    const checked = checkPassageInput(input);
-    const id = input.id ?? uuidv7(this.clock.now());
-    const extra = (input.extraMessages ?? []).map((m) => ({ topic: m.topic, text: payloadText(m.payload) }));
+    return this.appendMany([input])[0]!;
+  }
+
+  /**
+   * Group commit: several passages in one transaction and one fsync, all or none. For a lane that
+   * has more than one passage ready at once (a replay, several doors); a single passage uses append().
+   */
+  appendMany(inputs: readonly PassageInput[]): AppendResult[] {
+    const prepared = inputs.map((input) => ({
+      checked: checkPassageInput(input),
+      id: input.id ?? uuidv7(this.clock.now()),
+      extra: (input.extraMessages ?? []).map((m) => ({ topic: m.topic, text: payloadText(m.payload) })),
+    }));
     return this.health.write('append passage', () =>
       this.db
-        .transaction((): AppendResult => {
+        .transaction((): AppendResult[] => {
           const head = this.headStmt.get(this.lane) as { seq: number; hash: Buffer } | undefined;
-          const prev = head?.hash ?? GENESIS_HASH;
-          const record: PassageRecord = { id, lane: this.lane, seq: (head?.seq ?? 0) + 1, ...checked, recordedAt: this.clock.now() };
-          const content = canonicalJson(record);
-          const hash = chainHash(prev, content);
-          this.insertStmt.run(id, this.lane, record.seq, record.recordedAt, record.outcome, record.officerId, content, prev, hash);
-          this.setHeadStmt.run(headKey(this.lane), `${record.seq}:${hash.toString('hex')}`);
-          const journaled = { record, hash: hash.toString('hex'), prevHash: prev.toString('hex') };
-          const messages = [this.outbox.insert(PASSAGE_TOPIC, passagePayload(journaled), id)];
-          for (const m of extra) messages.push(this.outbox.insert(m.topic, m.text, id));
-          return { ...journaled, messages };
+          let prev = head?.hash ?? GENESIS_HASH;
+          let seq = head?.seq ?? 0;
+          const results: AppendResult[] = [];
+          for (const { checked, id, extra } of prepared) {
+            seq += 1;
+            const record: PassageRecord = { id, lane: this.lane, seq, ...checked, recordedAt: this.clock.now() };
+            const content = canonicalJson(record);
+            const hash = chainHash(prev, content);
+            this.insertStmt.run(id, this.lane, seq, record.recordedAt, record.outcome, record.officerId, content, prev, hash);
+            const journaled = { record, hash: hash.toString('hex'), prevHash: prev.toString('hex') };
+            const messages = [this.outbox.insert(PASSAGE_TOPIC, passagePayload(journaled), id)];
+            for (const m of extra) messages.push(this.outbox.insert(m.topic, m.text, id));
+            results.push({ ...journaled, messages });
+            prev = hash;
+          }
+          if (results.length > 0) this.setHeadStmt.run(headKey(this.lane), `${seq}:${prev.toString('hex')}`);
+          return results;
         })
         .immediate(),
     );

@@ -183,8 +183,16 @@ export class ListStore {
     const one = `(${def.columns.map(() => '?').join(', ')})`;
     const batch = this.db.prepare(`INSERT INTO stage_${def.table} (${cols}) VALUES ${new Array(STAGE_BATCH).fill(one).join(', ')}`);
     const single = this.db.prepare(`INSERT INTO stage_${def.table} (${cols}) VALUES ${one}`);
+    const width = def.columns.length;
+    const params = new Array<SqlValue>(STAGE_BATCH * width);
     let i = 0;
-    for (; i + STAGE_BATCH <= rows.length; i += STAGE_BATCH) batch.run(rows.slice(i, i + STAGE_BATCH).flat());
+    for (; i + STAGE_BATCH <= rows.length; i += STAGE_BATCH) {
+      for (let r = 0; r < STAGE_BATCH; r++) {
+        const row = rows[i + r]!;
+        for (let c = 0; c < width; c++) params[r * width + c] = row[c]!;
+      }
+      batch.run(params);
+    }
     for (; i < rows.length; i++) single.run(rows[i]!);
   }
 

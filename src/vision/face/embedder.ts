@@ -23,11 +23,16 @@ export class FaceEmbedder {
     private readonly session: InferenceSession,
     spec: ModelSpec,
     private readonly align: Omit<AlignOptions, 'size'>,
+    /** Run at another square size than the manifest's (only for models declared with symbolic H/W). */
+    inputSize?: number,
   ) {
     const input = spec.inputs[0];
     const output = spec.outputs[0];
     if (!input?.size || !output) throw new Error(`embedder ${id}: manifest entry needs a fixed input size and an output`);
-    this.size = input.size[0];
+    if (inputSize !== undefined && inputSize !== input.size[0] && typeof input.shape[2] === 'number') {
+      throw new Error(`embedder ${id}: the model has a fixed ${input.size[0]}x${input.size[1]} input`);
+    }
+    this.size = inputSize ?? input.size[0];
     this.format = input;
     this.outputName = output.name;
   }

@@ -23,7 +23,7 @@ export class NaivePlateReader {
     const half = Math.floor(image.height / 2);
     const lines = rows === 1 ? [rectQuad(0, 0, image.width, image.height)] : [rectQuad(0, 0, image.width, half), rectQuad(0, half, image.width, image.height - half)];
     let text = '';
-    for (const line of lines) text += this.recognizer.greedyText(await this.recognizer.recogniseRaw(image, line));
+    for (const line of lines) text += this.recognizer.greedyText(await this.recognizer.recogniseRaw(image, [line]));
     return splitPlateText(text).compact;
   }
 }

@@ -56,8 +56,11 @@ function topTwo(all: Combined[]): [Combined | undefined, Combined | undefined] {
   return [best, second];
 }
 
-function decodeOneRow(row: CtcMatrix, options: PlateDecodeOptions): PlateDecoding | undefined {
-  const ls = oneRowLayouts(options.country);
+/**
+ * Decodes one matrix against whole-plate slot sequences: a one-row plate (`oneRowLayouts`) or
+ * a two-row plate whose rows were recognised side by side as one line (`twoRowLayouts`).
+ */
+export function decodeLine(row: CtcMatrix, ls: readonly PlateLayout[], options: DecodeOptions = {}): PlateDecoding | undefined {
   if (ls.length === 0) return undefined;
   const readings = decodeWithTracks(row, ls.map((l) => ({ slots: l.grammar.slots })), options);
   const all: Combined[] = [];
@@ -103,7 +106,7 @@ function decodeTwoRows(top: CtcMatrix, bottom: CtcMatrix, options: PlateDecodeOp
  * accepts both halves). Undefined when no grammar fits.
  */
 export function decodePlate(rows: readonly CtcMatrix[], options: PlateDecodeOptions = {}): PlateDecoding | undefined {
-  if (rows.length === 1) return decodeOneRow(rows[0]!, options);
+  if (rows.length === 1) return decodeLine(rows[0]!, oneRowLayouts(options.country), options);
   if (rows.length === 2) return decodeTwoRows(rows[0]!, rows[1]!, options);
   return undefined;
 }

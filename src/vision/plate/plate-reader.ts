@@ -2,7 +2,8 @@ import type { PlateCountry } from '../../credentials/plates/plate-grammar.js';
 import { decodeImage } from '../image/decode.js';
 import { rgbFrame, type RgbImage } from '../image/rgb-image.js';
 import { greedyReading, type CtcMatrix } from './ctc-matrix.js';
-import { decodePlate } from './plate-decode.js';
+import { decodeLine, decodePlate, type PlateDecoding } from './plate-decode.js';
+import { twoRowLayouts } from './plate-layouts.js';
 import type { PlateModels } from './plate-models.js';
 import type { PlateRead } from './plate-read.js';
 import { rectQuad, type Quad } from './quad.js';
@@ -13,6 +14,8 @@ export interface PlateReaderOptions {
   /** Only this country's grammars (default: Vietnamese and Chinese). */
   country?: PlateCountry;
   recognizer?: RecognizerOptions;
+  /** Read the two rows of a plate side by side as one line (default true). */
+  joinRows?: boolean;
   /** Prefixes kept by the grammar-constrained search. */
   beamWidth?: number;
 }
@@ -45,9 +48,17 @@ export class PlateReader {
 
   /** Recognises the given lines of `image` (top row first) and decodes them as one plate. */
   async readLines(image: RgbImage, lines: readonly Quad[], plateQuad: Quad, country = this.options.country): Promise<PlateRead | undefined> {
-    const matrices: CtcMatrix[] = [];
-    for (const line of lines) matrices.push(await this.recognizer.recognise(image, line));
-    const decoded = decodePlate(matrices, { country, beamWidth: this.options.beamWidth });
+    let matrices: CtcMatrix[];
+    let decoded: PlateDecoding | undefined;
+    if (lines.length === 2 && this.options.joinRows !== false) {
+      const m = await this.recognizer.recognise(image, lines);
+      matrices = [m];
+      decoded = decodeLine(m, twoRowLayouts(country), { beamWidth: this.options.beamWidth });
+    } else {
+      matrices = [];
+      for (const line of lines) matrices.push(await this.recognizer.recognise(image, [line]));
+      decoded = decodePlate(matrices, { country, beamWidth: this.options.beamWidth });
+    }
     if (!decoded) return undefined;
     return { ...decoded, unconstrained: matrices.map((m) => greedyReading(m).text).join(' '), quad: plateQuad };
   }

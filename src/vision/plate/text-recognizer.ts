@@ -12,6 +12,22 @@ import { warpQuad } from './quad-warp.js';
  * softmax is folded onto the plate alphabet.
  */
 export const REC_HEIGHT = 48;
+/** Gap between joined lines, as a share of the line height (about one character space). */
+const JOIN_GAP = 0.5;
+
+function meanColour(parts: readonly RgbImage[]): number[] {
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (const p of parts) {
+    for (let i = 0; i < p.data.length; i += 3) {
+      sum[0]! += p.data[i]!;
+      sum[1]! += p.data[i + 1]!;
+      sum[2]! += p.data[i + 2]!;
+    }
+    n += p.data.length / 3;
+  }
+  return sum.map((v) => v / Math.max(n, 1));
+}
 
 export interface RawRecognition {
   probs: Float32Array;
@@ -50,28 +66,48 @@ export class TextRecognizer {
     return Math.max(8, Math.min(this.maxWidth, Math.round(REC_HEIGHT * aspect)));
   }
 
-  /** Normalised CHW tensor (BGR) of the line `q` of `image`, padded to at least minWidth. */
-  lineTensor(image: RgbImage, q: Quad): { data: Float32Array; width: number } {
-    const w = this.lineWidth(q);
-    const line = warpQuad(image, q, w, REC_HEIGHT);
-    const width = Math.max(w, this.minWidth);
+  /**
+   * Normalised CHW tensor (BGR) of the lines `quads` of `image`, side by side with a gap of
+   * plate background between them (a two-row plate read as one line), padded to minWidth.
+   */
+  lineTensor(image: RgbImage, quads: readonly Quad[]): { data: Float32Array; width: number } {
+    const parts = quads.map((q) => warpQuad(image, q, this.lineWidth(q), REC_HEIGHT));
+    const gap = parts.length > 1 ? Math.round(REC_HEIGHT * JOIN_GAP) : 0;
+    const used = parts.reduce((n, p) => n + p.width, 0) + gap * (parts.length - 1);
+    const width = Math.max(used, this.minWidth);
     const plane = REC_HEIGHT * width;
     const data = new Float32Array(3 * plane);
-    for (let y = 0; y < REC_HEIGHT; y++) {
-      for (let x = 0; x < w; x++) {
-        const s = (y * w + x) * 3;
-        const d = y * width + x;
-        data[d] = line.data[s + 2]! / 127.5 - 1; // B
-        data[plane + d] = line.data[s + 1]! / 127.5 - 1; // G
-        data[2 * plane + d] = line.data[s]! / 127.5 - 1; // R
+    const fill = parts.length > 1 ? meanColour(parts) : [127.5, 127.5, 127.5];
+    let x0 = 0;
+    parts.forEach((line, i) => {
+      if (i > 0) {
+        for (let y = 0; y < REC_HEIGHT; y++) {
+          for (let x = x0; x < x0 + gap; x++) {
+            const d = y * width + x;
+            data[d] = fill[2]! / 127.5 - 1;
+            data[plane + d] = fill[1]! / 127.5 - 1;
+            data[2 * plane + d] = fill[0]! / 127.5 - 1;
+          }
+        }
+        x0 += gap;
       }
-    }
+      for (let y = 0; y < REC_HEIGHT; y++) {
+        for (let x = 0; x < line.width; x++) {
+          const s = (y * line.width + x) * 3;
+          const d = y * width + x0 + x;
+          data[d] = line.data[s + 2]! / 127.5 - 1; // B
+          data[plane + d] = line.data[s + 1]! / 127.5 - 1; // G
+          data[2 * plane + d] = line.data[s]! / 127.5 - 1; // R
+        }
+      }
+      x0 += line.width;
+    });
     return { data, width };
   }
 
   /** The recogniser's own output for one line: [steps x classes] softmax. */
-  async recogniseRaw(image: RgbImage, q: Quad): Promise<RawRecognition> {
-    const { data, width } = this.lineTensor(image, q);
+  async recogniseRaw(image: RgbImage, quads: readonly Quad[]): Promise<RawRecognition> {
+    const { data, width } = this.lineTensor(image, quads);
     const feeds = { [this.inputName]: new ort.Tensor('float32', data, [1, 3, REC_HEIGHT, width]) };
     const out = await this.session.run(feeds);
     const tensor = out[this.outputName]!;
@@ -82,9 +118,9 @@ export class TextRecognizer {
     return { probs, steps: steps!, classes: classes! };
   }
 
-  /** Per-step probabilities of one line folded onto the plate alphabet. */
-  async recognise(image: RgbImage, q: Quad): Promise<CtcMatrix> {
-    const raw = await this.recogniseRaw(image, q);
+  /** Per-step probabilities of the lines (read as one) folded onto the plate alphabet. */
+  async recognise(image: RgbImage, quads: readonly Quad[]): Promise<CtcMatrix> {
+    const raw = await this.recogniseRaw(image, quads);
     this.map ??= classToColumn(this.keys, raw.classes);
     return reduceToPlateColumns(raw.probs, raw.steps, raw.classes, this.map);
   }

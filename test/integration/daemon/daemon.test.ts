@@ -33,6 +33,7 @@ function laneYaml(dataDir: string, extra = ''): string {
   return `lane: { id: it-lane-1, site: mongcai, kind: people, direction: entry }
 log: { level: info }
 storage: { dataDir: ${dataDir} }
+display: { port: 0 }
 ${extra}`;
 }
 
@@ -60,7 +61,7 @@ function launch(configPath: string, env: NodeJS.ProcessEnv = {}): DaemonProcess 
 describe('lane daemon process', () => {
   it('starts on the demo config, answers lanectl status --json, and stops on SIGTERM with exit 0', async () => {
     const dataDir = tempDir();
-    const daemon = launch('config/demo.yaml', { LANE__STORAGE__DATADIR: dataDir });
+    const daemon = launch('config/demo.yaml', { LANE__STORAGE__DATADIR: dataDir, LANE__DISPLAY__PORT: '0' });
     const socket = join(dataDir, 'lanectl.sock');
     const status = await waitFor(async () => {
       if (!existsSync(socket)) return undefined;

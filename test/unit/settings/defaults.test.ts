@@ -21,6 +21,7 @@ describe('defaults and path resolution', () => {
         requireDriverCredential: false,
       },
       watchdog: { maxEventLoopLagMs: 1000 },
+      display: { enabled: true, host: '127.0.0.1', port: 8090, languages: ['vi', 'zh', 'en'], maxClients: 16 },
       devices: [],
     });
   });

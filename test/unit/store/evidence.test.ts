@@ -15,7 +15,8 @@ describe('evidence files', () => {
   const clock = new FakeClock(Date.UTC(2026, 5, 1, 8));
   const evidenceDir = () => join(dir.path, 'evidence');
   const start = async (quotaBytes = 1000): Promise<void> => {
-    store = new Store(storeOptions(dir.path, clock, { evidence: { quotaBytes, retentionMs: 30 * DAY } }));
+    // The periodic sweep is tested on its own below; here sweeps run only when a test asks.
+    store = new Store(storeOptions(dir.path, clock, { evidence: { quotaBytes, retentionMs: 30 * DAY }, evidenceSweepIntervalMs: 1000 * DAY, checkpointIntervalMs: DAY }));
     await store.start();
   };
   const live = (): string[] =>
@@ -72,6 +73,16 @@ describe('evidence files', () => {
     expect(detail.record.evidenceFiles).toEqual([old.ref]);
     expect(detail.evidence).toEqual([expect.objectContaining({ ref: old.ref, deleteReason: 'retention', deletedAt: clock.now() })]);
     expect(store.verifyJournal().ok).toBe(true);
+  });
+
+  it('applies retention on a timer', async () => {
+    dir = tempDir();
+    store = new Store(storeOptions(dir.path, clock, { evidence: { quotaBytes: 10_000, retentionMs: DAY }, evidenceSweepIntervalMs: 3_600_000, checkpointIntervalMs: DAY }));
+    await store.start();
+    const saved = await store.evidence.save({ kind: 'frame', data: bytes(10, 1), ext: 'jpg' });
+    clock.advance(DAY + 3_600_000);
+    await expect.poll(() => store.evidence.status([saved.ref])[0]?.deleteReason).toBe('retention');
+    expect(existsSync(join(evidenceDir(), ...saved.ref.split('/')))).toBe(false);
   });
 
   it('cleans up after a crash: removes orphans and temp files, marks vanished files missing', async () => {

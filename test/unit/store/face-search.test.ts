@@ -17,7 +17,8 @@ function bruteForce(rows: Map<string, Float32Array>, q: Float32Array, k: number,
 
 describe('SIMD scan kernel', () => {
   it('is a valid WebAssembly module on this runtime', () => {
-    expect(WebAssembly.validate(buildScanModuleBytes())).toBe(true);
+    const wasm = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+    expect(wasm.validate(buildScanModuleBytes())).toBe(true);
     expect(scanModule()).not.toBeNull();
     expect(strideFor(1)).toBe(32);
     expect(strideFor(512)).toBe(512);

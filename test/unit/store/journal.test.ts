@@ -72,6 +72,17 @@ describe('passage journal', () => {
     expect(store.outbox.stats().backlog).toBe(0);
   });
 
+  it('group-commits several passages in one transaction, all or none', () => {
+    store.journal.append(passage());
+    const batch = store.journal.appendMany([passage(), passage({ outcome: 'deny', reasons: ['FACE_BELOW_THRESHOLD'] }), passage()]);
+    expect(batch.map((r) => r.record.seq)).toEqual([2, 3, 4]);
+    expect(batch[1]!.prevHash).toBe(batch[0]!.hash);
+    expect(() => store.journal.appendMany([passage(), passage({ reasons: ['bad reason'] })])).toThrow(/passage reasons/);
+    expect(store.journal.head()).toEqual({ count: 4, seq: 4 });
+    expect(store.outbox.stats().backlog).toBe(4);
+    expect(store.verifyJournal().ok).toBe(true);
+  });
+
   it('refuses updates and deletes through SQLite', () => {
     appendN(2);
     expect(() => store.database.prepare("UPDATE passages SET outcome = 'grant'").run()).toThrow(/append-only/);

@@ -23,6 +23,7 @@ export function convertTfjsEntry(entry: ManifestEntry, inputs: ReadonlyMap<strin
   const graph = readTfjsGraph(modelJson, shards);
   return tfjsGraphToOnnx(graph, {
     inputName: input.name,
+    inputShape: input.shape,
     outputs: tfOutputs.map((tf, k) => ({ tf, onnx: entry.outputs[k]!.name })),
     docString: `${entry.id}: converted from ${entry.source.package}@${entry.source.version} (${entry.source.upstream}), ${entry.licence}`,
   });

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A real Mosquitto (Debian package, /usr/sbin/mosquitto) on a free loopback port with a generated
+ * config in a temp dir. Fault tests stop it (SIGTERM: a clean restart that saves its persistence
+ * file) or kill it (SIGKILL: everything since the last save is lost) and start it again on the
+ * same port. `close()` always kills it and removes the dir; call it in afterEach/afterAll.
+ */
+export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
+
+export function mosquittoAvailable(): boolean {
+  return existsSync(MOSQUITTO_BIN);
+}
+
+export interface MosquittoOptions {
+  /** Keep sessions, subscriptions, retained and queued messages across a clean restart. */
+  persistence?: boolean;
+  /** Extra mosquitto.conf lines. */
+  extra?: string[];
+}
+
+export interface Mosquitto {
+  readonly url: string;
+  readonly port: number;
+  readonly dir: string;
+  /** stdout+stderr of every run so far, for failure messages. */
+  log(): string;
+  start(): Promise<void>;
+  /** SIGTERM (mosquitto writes its persistence file) and wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for the exit. */
+  kill(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosquitto> {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-mosq-'));
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    `persistence ${opts.persistence ? 'true' : 'false'}`,
+    `persistence_location ${dir}/`,
+    'autosave_interval 1',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+    'max_queued_messages 100000',
+    ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['user root'] : []),
+    ...(opts.extra ?? []),
+  ];
+  writeFileSync(conf, `${lines.join('\n')}\n`);
+  let child: ChildProcess | null = null;
+  let output = '';
+  let exited: Promise<void> = Promise.resolve();
+
+  const handle: Mosquitto = {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    dir,
+    log: () => output,
+    async start() {
+      if (child !== null) throw new Error('mosquitto already running');
+      const proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = proc;
+      proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+      proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+      exited = new Promise((resolve) =>
+        proc.once('exit', () => {
+          child = null;
+          resolve();
+        }),
+      );
+      const deadline = Date.now() + 5_000;
+      while (!(await canConnect(port))) {
+        if (child === null || Date.now() > deadline) throw new Error(`mosquitto did not start on ${port}: ${output}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async stop() {
+      if (child === null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child === null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async close() {
+      await handle.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await handle.start();
+  return handle;
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { opcuaBarrierConfigSchema, type OpcuaBarrierConfig } from '../../../../drivers/barrier/opcua-barrier.config.js';
+import { BarrierPlcModel } from '../../../../drivers/sim/plc/barrier-plc-model.js';
+import { BarrierPlcServer } from '../../../../drivers/sim/plc/barrier-plc-server.js';
+import { systemClock } from '../../../../src/util/clock.js';
+
+/** A free TCP port on loopback (the OS picks; closed again before the server takes it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface PlcRig {
+  dir: string;
+  model: BarrierPlcModel;
+  server: BarrierPlcServer;
+  config(overrides?: Partial<Record<string, unknown>>): OpcuaBarrierConfig;
+  dispose(): Promise<void>;
+}
+
+/** Simulated PLC on loopback with its PKI (and the client's) in one temp dir, removed by dispose(). */
+export async function startPlcRig(travelMs = 300): Promise<PlcRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'lane-plc-'));
+  const model = new BarrierPlcModel({ clock: systemClock, travelMs, loops: ['loop-1'], initial: 'closed' });
+  const server = new BarrierPlcServer({ model, port: await freePort(), pkiDir: join(dir, 'server-pki') });
+  await server.start();
+  return {
+    dir,
+    model,
+    server,
+    config: (overrides = {}) =>
+      opcuaBarrierConfigSchema.parse({
+        type: 'opcua-barrier',
+        name: 'exit-boom',
+        role: 'vehicle-barrier',
+        endpoint: server.endpointUrl,
+        security: { mode: 'None', pkiDir: join(dir, 'client-pki') },
+        commands: {
+          style: 'method',
+          objectId: 'ns=1;s=Barrier',
+          open: 'ns=1;s=Barrier.Open',
+          close: 'ns=1;s=Barrier.Close',
+          stop: 'ns=1;s=Barrier.Stop',
+          holdOpen: 'ns=1;s=Barrier.HoldOpen',
+          releaseHold: 'ns=1;s=Barrier.ReleaseHold',
+        },
+        nodes: {
+          position: 'ns=1;s=Barrier.Position',
+          openedLimit: 'ns=1;s=Barrier.OpenedLimit',
+          closedLimit: 'ns=1;s=Barrier.ClosedLimit',
+          fault: 'ns=1;s=Barrier.Fault',
+          heartbeat: 'ns=1;s=Barrier.Heartbeat',
+          presence: [{ input: 'loop-1', nodeId: 'ns=1;s=Barrier.Loop.loop-1' }],
+        },
+        publishingIntervalMs: 50,
+        heartbeatMs: 200,
+        livenessTimeoutMs: 2_000,
+        ...overrides,
+      }),
+    async dispose() {
+      await server.stop();
+      model.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
