@@ -87,6 +87,19 @@ function stats(samples: number[]): { p50: number; p99: number } {
 
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
+/**
+ * Share of one core this process got during a phase (CPU time / wall time). On a shared machine
+ * a low share means the wall-clock figures of that phase measure the neighbours as much as us.
+ */
+function cpuMeter(): () => number {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return round((used.user + used.system) / 1000 / Math.max(1, performance.now() - wall), 2);
+  };
+}
+
 export async function run(args: string[]): Promise<BenchReport> {
   const n = {
     credentials: flag(args, 'credentials', 10_000_000),
@@ -107,6 +120,8 @@ export async function run(args: string[]): Promise<BenchReport> {
   // The machine is shared: the load average says how much the figures were disturbed.
   const meta: Record<string, unknown> = { sizes: { ...n, subjects }, dataDir: dir, timings: {} as Record<string, number>, loadAverageAtStart: loadavg() };
   const timings = meta.timings as Record<string, number>;
+  const cpuShare: Record<string, number> = {};
+  meta.cpuShareOfOneCore = cpuShare;
   const log = (msg: string): void => void process.stderr.write(`[bench decision] ${msg}\n`);
 
   let store = new Store({ dataDir: dir, lane: 'bench-lane', siteKey: SITE_KEY, evidenceSweepIntervalMs: 24 * HOUR });
@@ -118,6 +133,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     timings.subjectsSeconds = loadSnapshot(store, 'subjects', subjects, (i) => ({ subjectId: `S${i}`, category: 'border-resident', nationality: 'VNM', ...window })).seconds;
 
     log(`credentials: ${n.credentials} (hashes computed by the generator, as the central system would)`);
+    let meter = cpuMeter();
     let hashMs = 0;
     const cred = loadSnapshot(store, 'credentials', n.credentials, (i) => {
       const t = performance.now();
@@ -126,6 +142,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       return { kind: 'travel-document', hash, subjectId: `S${i % subjects}`, ...window };
     });
     const credStoreSeconds = cred.storeSeconds;
+    cpuShare.credentialSnapshot = meter();
     timings.credentialsTotalSeconds = cred.seconds;
     timings.credentialsGeneratorHashSeconds = hashMs / 1000;
     rows.push({
@@ -187,6 +204,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       log(`credential deltas: ${n.delta} new rows into the ${n.credentials}-row table`);
       let version = 1;
       let preMs = 0;
+      meter = cpuMeter();
       const per = Math.min(50_000, n.delta);
       for (let done = 0; done < n.delta; done += per) {
         const upserts: unknown[] = [];
@@ -198,6 +216,7 @@ export async function run(args: string[]): Promise<BenchReport> {
         preMs += ms(t);
         version += 1;
       }
+      cpuShare.credentialDeltas = meter();
       rows.push({
         name: `credential delta upsert, pre-hashed (${n.delta} rows into ${n.credentials})`,
         value: Math.round(n.delta / (preMs / 1000)),
@@ -215,9 +234,11 @@ export async function run(args: string[]): Promise<BenchReport> {
     // ---- restart with the full cache ----------------------------------------------------------
     await store.stop();
     let t = performance.now();
+    meter = cpuMeter();
     store = new Store({ dataDir: dir, lane: 'bench-lane', siteKey: SITE_KEY, evidenceSweepIntervalMs: 24 * HOUR });
     await store.start();
     rows.push({ name: 'store start with full cache (face matrices + plate index loaded)', value: round(ms(t) / 1000, 2), unit: 's' });
+    cpuShare.start = meter();
 
     // ---- decision latency --------------------------------------------------------------------
     log(`decisions: ${n.decisions}`);
@@ -227,6 +248,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     const decideOnly: number[] = [];
     let granted = 0;
     const clock = { now: () => now };
+    meter = cpuMeter();
     for (let k = 0; k < n.decisions; k++) {
       let evidence: Evidence;
       let policy: Policy;
@@ -257,6 +279,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       decideOnly.push(t2 - t1);
       totals.push(t2 - t0);
     }
+    cpuShare.decisions = meter();
     const total = stats(totals);
     rows.push({ name: 'decision latency p50 (cache facts + decide, no face search)', value: round(total.p50, 4), unit: 'ms' });
     rows.push({ name: 'decision latency p99 (cache facts + decide, no face search)', value: round(total.p99, 4), unit: 'ms', goal: '<= 1 ms', pass: total.p99 <= 1 });
@@ -276,12 +299,14 @@ export async function run(args: string[]): Promise<BenchReport> {
         const q = faceVector(target, n.dims).map((x) => x + (qr() * 2 - 1) * 0.3); // a noisy live capture
         queries.push({ target, q });
       }
+      meter = cpuMeter();
       for (const { target, q } of queries) {
         const t0 = performance.now();
         const found = store.faces.searchEnrolled(MODEL, q, { k: 5 });
         times.push(ms(t0));
         if (found[0]?.id === `T${target}`) correct += 1;
       }
+      cpuShare.faceSearch = meter();
       const face = stats(times);
       rows.push({ name: `face search 1:N p50 (${n.faces} x ${n.dims}, SIMD int8 + exact re-rank)`, value: round(face.p50, 2), unit: 'ms' });
       rows.push({ name: `face search 1:N p99 (${n.faces} x ${n.dims})`, value: round(face.p99, 2), unit: 'ms', goal: '<= 20 ms', pass: face.p99 <= 20 });
@@ -320,10 +345,12 @@ export async function run(args: string[]): Promise<BenchReport> {
       for (let k = 0; k < n.appends; k += batch) store.journal.appendMany(inputs);
       return (Math.ceil(n.appends / batch) * batch) / (ms(t0) / 1000);
     };
+    meter = cpuMeter();
     const full = appendRate('FULL', 1);
     const grouped = appendRate('FULL', 10);
     const normal = appendRate('NORMAL', 1);
     store.database.pragma('synchronous = FULL');
+    cpuShare.appends = meter();
     rows.push({ name: 'durable passage+outbox append, synchronous=FULL, one fsync per passage', value: Math.round(full), unit: '/s', goal: '>= 5000/s', pass: full >= 5_000 });
     rows.push({ name: 'durable passage+outbox append, synchronous=FULL, group commit of 10', value: Math.round(grouped), unit: '/s', goal: '>= 5000/s', pass: grouped >= 5_000 });
     rows.push({ name: 'passage+outbox append, synchronous=NORMAL (not power-loss safe; comparison)', value: Math.round(normal), unit: '/s' });

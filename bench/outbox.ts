@@ -78,7 +78,7 @@ async function counter(url: string): Promise<{ client: MqttClient; ids: Set<stri
   };
 }
 
-function payload(i: number): Record<string, unknown> {
+function payload(i: number): { code: string; device: string; i: number; detail: string } {
   return { code: 'bench-alarm', device: 'entry-scanner', i, detail: 'x'.repeat(200) };
 }
 
@@ -102,7 +102,8 @@ export async function run(args: string[]): Promise<BenchReport> {
     store.database.transaction(() => {
       for (let i = enqueueN; i < messages; i++) store.outbox.insert('event/alarm', JSON.stringify(payload(i)), null);
     })();
-    const rows = store.outbox.pending(messages + 10, 0);
+    const rows = [];
+    for (let page = store.outbox.pending(10_000, 0); page.length > 0; page = store.outbox.pending(10_000, page[page.length - 1]!.seq)) rows.push(...page);
     if (rows.length !== messages) throw new Error(`expected ${messages} pending rows, found ${rows.length}`);
 
     // 2. Our drain, unpaced (the pacing is a policy, not a cost).

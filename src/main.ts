@@ -36,7 +36,7 @@ async function main(): Promise<number> {
   const config = loaded.config;
   const logHub = new LogHub({ level: config.log.level, lane: config.lane.id });
   const log = logHub.child('main');
-  const daemon = new LaneDaemon({ configPath: args.configPath, config, logHub });
+  const daemon = new LaneDaemon({ configPath: args.configPath, config, secrets: loaded.secrets, logHub });
 
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception; exiting so systemd restarts the lane');

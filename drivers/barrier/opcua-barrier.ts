@@ -49,6 +49,7 @@ export class OpcuaBarrier extends TypedEmitter<DriverEvents<BarrierEvents>> impl
   private position: BarrierPosition = 'unknown';
   private holdOpen = false;
   private readonly presence: Record<string, boolean> = {};
+  private readonly limits = { opened: false, closed: false };
   private readonly faults: Partial<Record<BarrierFaultCode, string>> = {};
   private readonly count = { commands: 0, commandFailures: 0, refused: 0, notifications: 0, heartbeats: 0, heartbeatFailures: 0 };
 
@@ -113,6 +114,9 @@ export class OpcuaBarrier extends TypedEmitter<DriverEvents<BarrierEvents>> impl
     };
     await watch(nodes.position, (v) => this.setPosition(POSITIONS[Number(v)] ?? 'unknown'));
     if (nodes.fault) await watch(nodes.fault, (v) => this.setFault('plc-fault', Boolean(v), `PLC fault ${String(v)}`));
+    // Limits cross-check the PLC's position word: both at once is a sensor fault the PLC may not flag.
+    if (nodes.openedLimit) await watch(nodes.openedLimit, (v) => this.setLimit('opened', Boolean(v)));
+    if (nodes.closedLimit) await watch(nodes.closedLimit, (v) => this.setLimit('closed', Boolean(v)));
     for (const { input, nodeId } of nodes.presence) await watch(nodeId, (v) => this.setPresence(input, Boolean(v)));
     this.heartbeatTimer?.cancel();
     this.heartbeatTimer = this.clock.setInterval(() => void this.beat(), this.config.heartbeatMs);
@@ -220,6 +224,12 @@ export class OpcuaBarrier extends TypedEmitter<DriverEvents<BarrierEvents>> impl
     if (position === this.position) return;
     this.position = position;
     this.emit('position', { position, at: this.clock.now() });
+  }
+
+  private setLimit(limit: 'opened' | 'closed', active: boolean): void {
+    this.limits[limit] = active;
+    const both = this.limits.opened && this.limits.closed;
+    this.setFault('limit-conflict', both, both ? "PLC reports 'opened' and 'closed' limits both active" : 'limits consistent');
   }
 
   private setPresence(input: string, active: boolean): void {

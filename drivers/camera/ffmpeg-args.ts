@@ -78,6 +78,12 @@ function inputArgs(source: CameraSource, config: CameraConfig): string[] {
         '1', // image2 re-opens (re-requests) the URL for every frame
         '-framerate',
         String(config.fps ?? 1),
+        // No probing: with -re, every snapshot fetched while probing would be queued and played out
+        // later, so frames would lag seconds behind the camera (measured: 17 frames, ~3.5 s at 5 fps).
+        '-analyzeduration',
+        '0',
+        '-probesize',
+        '32',
         // No I/O timeout here: image2 does not pass it on to http. A hung request is the watchdog's case.
         '-i',
         source.url,

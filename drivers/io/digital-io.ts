@@ -4,7 +4,8 @@ import type { DeviceDriver } from '../contract.js';
 /**
  * Digital inputs and outputs addressed by line name: induction loops, photo beams and door contacts
  * (inputs), relays for barriers, doors and traffic lights (outputs). Backends: the in-memory FakeIo
- * (tests, the demo, every machine without GPIO); later the gpiod character device and sysfs (onoff).
+ * (tests, the demo, every machine without GPIO), GpiodIo (character device via the libgpiod v1 tools)
+ * and SysfsIo (deprecated sysfs via onoff).
  *
  * All values here are LOGICAL: `true` means active (loop occupied, relay energised), whatever the
  * wiring. A line declared activeLow is inverted between the logical value and the electrical level

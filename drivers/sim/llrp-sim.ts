@@ -49,6 +49,9 @@ export const llrpSimStepSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('drop') }),
   /** The reader is unreachable for `ms`: existing connection dropped, new ones refused. */
   z.strictObject({ op: z.literal('refuse'), ms: z.number().int().min(0).max(600_000) }),
+  /** The reader goes off the network (connection dropped, nothing listening) until `online`. */
+  z.strictObject({ op: z.literal('offline') }),
+  z.strictObject({ op: z.literal('online') }),
   /** The reader hangs for `ms`: no keepalives, reports or answers, the socket stays open. */
   z.strictObject({ op: z.literal('stall'), ms: z.number().int().min(0).max(600_000) }),
   z.strictObject({ op: z.literal('garbage'), length: z.number().int().min(1).max(65_536) }),
@@ -146,6 +149,13 @@ export class LlrpSim {
         await this.closeServer();
         await sleep(this.clock, step.ms);
         await this.reopen();
+        return;
+      case 'offline':
+        this.dropClient();
+        await this.closeServer();
+        return;
+      case 'online':
+        if (!this.server) await this.reopen();
         return;
       case 'stall':
         this.stalledUntil = this.clock.monotonic() + step.ms;

@@ -2,13 +2,16 @@ import { createDevice } from '../../drivers/registry.js';
 import type { ControlContext } from '../control/contract.js';
 import { ControlServer } from '../control/server.js';
 import { LaneDisplayServer } from '../display/index.js';
-import type { LaneConfig } from '../settings/index.js';
+import type { LaneConfig, LaneSecrets } from '../settings/index.js';
+import { Store } from '../store/index.js';
+import { resolveSiteKey } from './site-key.js';
 import type { Clock } from '../util/clock.js';
 import type { LogHub } from '../util/logger.js';
 import type { Service } from './service.js';
 
 export interface ComposeDeps {
   config: LaneConfig;
+  secrets: LaneSecrets;
   logHub: LogHub;
   clock: Clock;
   control: ControlContext;
@@ -19,9 +22,29 @@ export interface ComposeDeps {
  * ServiceGroup orders by `dependsOn`. The control socket comes first among independent services
  * so a technician can ask `lanectl status` while devices are still being opened.
  */
-export function buildServices(deps: ComposeDeps): Service[] {
+export interface LaneServices {
+  all: Service[];
+  store: Store;
+}
+
+export function buildServices(deps: ComposeDeps): LaneServices {
   const { config, logHub, clock } = deps;
   const services: Service[] = [];
+
+  const storeLog = logHub.child('store');
+  const store = new Store({
+    dataDir: config.storage.dataDir,
+    lane: config.lane.id,
+    siteKey: resolveSiteKey(deps.secrets.siteHmacKey, config.storage.dataDir, storeLog),
+    clock,
+    log: storeLog,
+    evidence: {
+      dir: config.storage.evidenceDir,
+      quotaBytes: config.storage.evidenceQuotaMb * 1024 * 1024,
+      retentionMs: config.storage.evidenceRetentionDays * 24 * 3600 * 1000,
+    },
+  });
+  services.push(store);
 
   services.push(
     new ControlServer({
@@ -53,5 +76,5 @@ export function buildServices(deps: ComposeDeps): Service[] {
   for (const device of config.devices) {
     services.push(createDevice(device, { clock, log: driversLog }));
   }
-  return services;
+  return { all: services, store };
 }

@@ -1,5 +1,5 @@
 import type { ControlContext, LaneStatusSnapshot, ReloadOutcome, VersionInfo } from '../control/contract.js';
-import { diffConfig, formatIssue, loadConfigFile, type LaneConfig } from '../settings/index.js';
+import { diffConfig, formatIssue, loadConfigFile, type LaneConfig, type LaneSecrets } from '../settings/index.js';
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import type { LogHub, LogLevel, Logger } from '../util/logger.js';
@@ -13,6 +13,7 @@ import { SystemdWatchdog } from './watchdog.js';
 export interface LaneDaemonOptions {
   configPath: string;
   config: LaneConfig;
+  secrets: LaneSecrets;
   logHub: LogHub;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
@@ -47,10 +48,8 @@ export class LaneDaemon implements ControlContext {
     this.env = opts.env ?? process.env;
     this.log = opts.logHub.child('daemon');
     this.notifier = opts.notifier ?? createSystemdNotifier(this.env, this.log);
-    this.group = new ServiceGroup(
-      buildServices({ config: opts.config, logHub: opts.logHub, clock: this.clock, control: this }),
-      this.log,
-    );
+    const services = buildServices({ config: opts.config, secrets: opts.secrets, logHub: opts.logHub, clock: this.clock, control: this });
+    this.group = new ServiceGroup(services.all, this.log);
     this.watchdog = new SystemdWatchdog({
       notifier: this.notifier,
       env: this.env,

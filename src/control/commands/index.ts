@@ -1,6 +1,7 @@
 import type { RegisteredCommand } from '../command-spec.js';
 import { configCheckCommand } from './config-check.js';
 import { configReloadCommand } from './config-reload.js';
+import { evalFacesCommand } from './eval-faces.js';
 import { evalMrzCommand } from './eval-mrz.js';
 import { evalQrCommand } from './eval-qr.js';
 import { healthCommand } from './health.js';
@@ -21,4 +22,5 @@ export const COMMANDS: readonly RegisteredCommand[] = [
   logLevelCommand,
   evalQrCommand,
   evalMrzCommand,
+  evalFacesCommand,
 ];

@@ -54,6 +54,8 @@ export class ListStore {
   private readonly listeners: ((change: ListChange) => void)[] = [];
   private readonly versionStmt: Database.Statement;
   private readonly setVersionStmt: Database.Statement;
+  /** Versions as last committed; every decision asks for the list ages, so they are kept in memory. */
+  private cachedVersions: ListVersion[] | null = null;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -80,7 +82,8 @@ export class ListStore {
 
   /** Every list, including those never received (version 0, updatedAt 0). */
   versions(): ListVersion[] {
-    return this.health.read('list versions', () => LIST_NAMES.map((l) => this.version(l)));
+    this.cachedVersions ??= this.health.read('list versions', () => LIST_NAMES.map((l) => this.version(l)));
+    return this.cachedVersions.map((v) => ({ ...v }));
   }
 
   applyDelta(message: unknown): DeltaOutcome {
@@ -231,6 +234,7 @@ export class ListStore {
   }
 
   private notify(change: ListChange): void {
+    this.cachedVersions = null;
     for (const listener of this.listeners) listener(change);
   }
 }

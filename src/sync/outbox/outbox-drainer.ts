@@ -32,7 +32,7 @@ interface Inflight {
   bytes: number;
 }
 
-/** New live rows are looked for this often while connected (and on kick()). */
+/** New live rows are looked for this often while connected (and at once on kick()). */
 const POLL_MS = 250;
 /** Pause before rows refused by the broker are sent again. */
 const REWIND_MS = 5_000;
@@ -40,7 +40,8 @@ const REWIND_MS = 5_000;
 /**
  * Sends the outbox over one connection at a time. Two streams, each in seq order:
  *
- * - live: rows committed after this connection came up, sent as soon as they are seen;
+ * - live: rows committed after this connection came up, sent as soon as they are seen (at the
+ *   next poll, or at once when the lane calls kick() after a commit);
  * - backlog: rows that were waiting when the connection came up, paced by a token bucket
  *   (drainRatePerSecond) so a long backlog never delays a live passage by more than one window.
  *
@@ -49,9 +50,14 @@ const REWIND_MS = 5_000;
  * ackFlushMs (a crash before the commit only means those rows are sent again, which QoS 1 allows
  * and the id de-duplicates). On disconnect the in-flight set is forgotten and the next
  * connection starts again from the oldest undelivered row.
+ *
+ * Rows are read in batches into memory; a PUBACK only sends the next buffered row (no query),
+ * which keeps the drain close to a bare publish loop.
  */
 export class OutboxDrainer {
   readonly counters: DrainCounters = { published: 0, delivered: 0, failed: 0, markErrors: 0 };
+  /** Last publish refusal while connected, for health. */
+  lastError: string | null = null;
   private client: MqttClient | null = null;
   private generation = 0;
   private window = 1;
@@ -60,18 +66,20 @@ export class OutboxDrainer {
   private liveCursor = 0;
   private backlogCursor = 0;
   private backlogDone = false;
+  private live: OutboxMessage[] = [];
+  private backlog: OutboxMessage[] = [];
   private unlimited = false;
-  private limiter: RateLimiter;
+  private readonly limiter: RateLimiter;
   private acked: string[] = [];
-  private ackedRows: { seq: number; bytes: number }[] = [];
+  private ackedRows: Inflight[] = [];
   private attempted: string[] = [];
   private flushTimer: TimerHandle | null = null;
   private pumpTimer: TimerHandle | null = null;
   private pollTimer: TimerHandle | null = null;
   private rewindTimer: TimerHandle | null = null;
+  private liveMaybeMore = false;
+  private pumpQueued = false;
   private pumping = false;
-  /** Last publish refusal while connected, for health. */
-  lastError: string | null = null;
   private stopped = false;
 
   constructor(private readonly opts: DrainerOptions) {
@@ -98,33 +106,32 @@ export class OutboxDrainer {
     this.liveCursor = this.liveFrom;
     this.backlogCursor = 0;
     this.backlogDone = false;
-    this.pollTimer = this.opts.clock.setInterval(() => this.pump(), POLL_MS);
-    this.pump();
+    this.pollTimer = this.opts.clock.setInterval(() => this.pump(true), POLL_MS);
+    this.pump(true);
   }
 
-  /** The connection is gone: forget in-flight rows (they stay undelivered) and commit the acks we have. */
+  /** The connection is gone: forget in-flight and buffered rows (they stay undelivered), commit the acks. */
   detach(): void {
     this.client = null;
     this.inflight.clear();
-    this.pollTimer?.cancel();
-    this.pollTimer = null;
-    this.pumpTimer?.cancel();
-    this.pumpTimer = null;
-    this.rewindTimer?.cancel();
-    this.rewindTimer = null;
+    this.live = [];
+    this.liveMaybeMore = false;
+    this.backlog = [];
+    for (const t of [this.pollTimer, this.pumpTimer, this.rewindTimer]) t?.cancel();
+    this.pollTimer = this.pumpTimer = this.rewindTimer = null;
     this.unlimited = false;
     this.flush();
   }
 
   /** New rows were committed: look now instead of at the next poll. */
   kick(): void {
-    this.pump();
+    this.pump(true);
   }
 
   /** sync-now: send the backlog without the rate limit until it is empty. */
   drainNow(): void {
     this.unlimited = true;
-    this.pump();
+    this.pump(true);
   }
 
   stop(): void {
@@ -139,16 +146,22 @@ export class OutboxDrainer {
     return row ?? 0;
   }
 
-  private pump(): void {
+  /** `look`: also query for new live rows (poll, kick, attach); a PUBACK only sends from the buffers. */
+  private pump(look: boolean): void {
     if (this.pumping || this.client === null || this.stopped) return;
     this.pumping = true;
+    // Corked, the packets of one refill leave in one write.
+    const stream = this.client.stream as { cork?(): void; uncork?(): void } | undefined;
+    stream?.cork?.();
     try {
+      if (look && this.live.length === 0) this.readLive();
       this.sendLive();
       this.sendBacklog();
     } catch (err) {
       this.opts.log.error({ err }, 'outbox drain step failed; retrying at the next poll');
     } finally {
       this.pumping = false;
+      stream?.uncork?.();
     }
   }
 
@@ -156,53 +169,66 @@ export class OutboxDrainer {
     return this.window - this.inflight.size;
   }
 
+  private readLive(): void {
+    this.live = this.opts.store.outbox.pending(this.opts.tuning.readBatch, this.liveCursor);
+    // A full batch means more rows may be waiting right behind it: read on without a poll.
+    this.liveMaybeMore = this.live.length === this.opts.tuning.readBatch;
+    const last = this.live[this.live.length - 1];
+    if (last !== undefined) this.liveCursor = last.seq;
+  }
+
   private sendLive(): void {
     while (this.client !== null && this.room() > 0) {
-      const rows = this.opts.store.outbox.pending(Math.min(this.opts.tuning.readBatch, this.room()), this.liveCursor);
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        this.liveCursor = row.seq;
-        this.publish(row);
+      if (this.live.length === 0) {
+        if (!this.liveMaybeMore) return;
+        this.readLive();
+        if (this.live.length === 0) return;
       }
+      this.publish(this.live.shift()!);
     }
   }
 
   private sendBacklog(): void {
     const { clock } = this.opts;
     while (!this.backlogDone && this.client !== null && this.room() > 0) {
-      let budget = this.room();
-      if (!this.unlimited) {
-        const wait = this.limiter.waitMs(clock.monotonic());
-        if (wait > 0) {
-          this.schedulePump(wait);
+      if (this.backlog.length === 0) {
+        this.backlog = this.opts.store.outbox.pending(this.opts.tuning.readBatch, this.backlogCursor).filter((r) => r.seq <= this.liveFrom);
+        if (this.backlog.length === 0) {
+          this.backlogDone = true;
+          this.unlimited = false;
+          this.opts.log.info({ upToSeq: this.liveFrom }, 'outbox backlog sent');
           return;
         }
+        this.backlogCursor = this.backlog[this.backlog.length - 1]!.seq;
       }
-      budget = Math.min(budget, this.opts.tuning.readBatch);
-      const rows = this.opts.store.outbox.pending(budget, this.backlogCursor).filter((r) => r.seq <= this.liveFrom);
-      if (rows.length === 0) {
-        this.backlogDone = true;
-        this.unlimited = false;
-        this.opts.log.info({ upToSeq: this.liveFrom }, 'outbox backlog sent');
+      const row = this.backlog[0]!;
+      if (this.inflight.has(row.messageId)) {
+        this.backlog.shift(); // sent again after a rewind and still awaiting its PUBACK
+        continue;
+      }
+      if (!this.unlimited && !this.limiter.take(clock.monotonic())) {
+        this.schedulePump(Math.max(1, this.limiter.waitMs(clock.monotonic())));
         return;
       }
-      for (const row of rows) {
-        if (this.inflight.has(row.messageId)) {
-          this.backlogCursor = row.seq; // sent again after a rewind and still awaiting its PUBACK
-          continue;
-        }
-        if (!this.unlimited && !this.limiter.take(clock.monotonic())) break;
-        this.backlogCursor = row.seq;
-        this.publish(row);
-      }
+      this.backlog.shift();
+      this.publish(row);
     }
+  }
+
+  private pumpSoon(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump(false);
+    });
   }
 
   private schedulePump(ms: number): void {
     if (this.pumpTimer !== null) return;
     this.pumpTimer = this.opts.clock.setTimeout(() => {
       this.pumpTimer = null;
-      this.pump();
+      this.pump(false);
     }, ms);
   }
 
@@ -228,9 +254,15 @@ export class OutboxDrainer {
       }
       this.acked.push(row.messageId);
       this.ackedRows.push(entry);
+      if (this.stopped) {
+        this.flush(); // a late PUBACK during stop: record it now, no timer
+        return;
+      }
       if (generation === this.generation) {
         this.inflight.delete(row.messageId);
-        this.pump();
+        // Refill at half the window, not per PUBACK: the refill then goes out as one batch of
+        // writes instead of one small socket write per acknowledged message.
+        if (this.inflight.size <= this.window >> 1) this.pumpSoon();
       }
       if (this.acked.length >= this.opts.tuning.readBatch) this.flush();
       else this.scheduleFlush();
@@ -248,9 +280,11 @@ export class OutboxDrainer {
       if (this.client === null) return;
       this.flush();
       this.liveFrom = Math.max(this.liveFrom, this.liveCursor);
+      this.live = [];
+      this.backlog = [];
       this.backlogCursor = 0;
       this.backlogDone = false;
-      this.pump();
+      this.pump(false);
     }, REWIND_MS);
   }
 
@@ -262,27 +296,25 @@ export class OutboxDrainer {
     }, this.opts.tuning.ackFlushMs);
   }
 
-  /** Commits delivered marks (and attempt counts) collected so far. */
+  /** Commits attempt counts and delivered marks collected so far, in one transaction. */
   flush(): void {
     this.flushTimer?.cancel();
     this.flushTimer = null;
     const attempted = this.attempted;
     const acked = this.acked;
     const rows = this.ackedRows;
+    if (attempted.length === 0 && acked.length === 0) return;
     this.attempted = [];
     this.acked = [];
     this.ackedRows = [];
-    if (attempted.length > 0) {
-      try {
-        this.opts.store.outbox.markAttempt(attempted);
-      } catch (err) {
-        this.opts.log.warn({ err }, 'outbox attempts not recorded');
-      }
-    }
-    if (acked.length === 0) return;
+    const { outbox, database } = this.opts.store;
     try {
-      this.counters.delivered += this.opts.store.outbox.markDelivered(acked);
-      this.opts.onDelivered?.(rows);
+      const delivered = database.transaction(() => {
+        if (attempted.length > 0) outbox.markAttempt(attempted);
+        return acked.length > 0 ? outbox.markDelivered(acked) : 0;
+      })();
+      this.counters.delivered += delivered;
+      if (rows.length > 0) this.opts.onDelivered?.(rows);
     } catch (err) {
       this.counters.markErrors += acked.length;
       this.opts.log.error({ err, rows: acked.length }, 'delivered marks not written; those rows will be sent again');

@@ -25,20 +25,21 @@ export interface FaceConfig {
 
 /**
  * Cosine thresholds measured with `lanectl eval faces ../shared/fixtures/faces` (development
- * split): the smallest threshold with no false accept, rounded up. Only faceres is the
+ * split): the highest impostor score rounded UP to two decimals, so the threshold does not sit in
+ * the 1e-4 gap between the last impostor and the next genuine score. Only faceres is the
  * recommended embedder; the others are listed so that switching the embedder does not silently
  * keep a threshold that means something else for another model.
  */
 export const MEASURED_THRESHOLDS: Record<EmbedderId, number> = {
-  faceres: 0.66,
-  'faceres-deep': 0.78,
+  faceres: 0.67,
+  'faceres-deep': 0.77,
   mobileface: 0.45,
 };
 
 /** Measured best alignment per embedder (docs/vision.md, "Choices"). */
 const ALIGN: Record<EmbedderId, FaceConfig['align']> = {
-  faceres: { zoom: 0.8, points: 'eyes' },
-  'faceres-deep': { zoom: 1, points: 'eyes' },
+  faceres: { zoom: 0.85, points: 'eyes' },
+  'faceres-deep': { zoom: 0.8, points: 'eyes' },
   mobileface: { zoom: 1, points: 'five' },
 };
 

@@ -40,6 +40,14 @@ export interface DecodedReading {
 const MAX_TRACKS = 30;
 /** Extensions below this emission probability are skipped unless among a slot's top two. */
 const PRUNE_BELOW = 1e-4;
+/** A step "shows a character" when the plate glyphs together get at least this probability. */
+const FORCE_MIN_GLYPH_MASS = 0.01;
+
+interface Extension {
+  col: number;
+  p: number;
+  emission: Emission;
+}
 
 interface Emission {
   /** Reduced-matrix columns that vote for this glyph, with their weights. */
@@ -48,8 +56,12 @@ interface Emission {
 }
 
 interface Plan {
-  /** Glyph column -> how to compute its emission, for the glyphs allowed here. */
-  byColumn: Map<number, Emission>;
+  /** The glyph columns allowed here and how to compute each one's emission. */
+  cols: Int32Array;
+  emissions: Emission[];
+  /** Emission probabilities at step `at` (computed once per step, shared by all prefixes). */
+  probs: Float64Array;
+  at: number;
 }
 
 interface Entry {
@@ -71,7 +83,10 @@ function emit(m: CtcMatrix, t: number, e: Emission): number {
 
 class TrackSet {
   readonly maxLen: number;
-  private readonly plans = new Map<string, Plan>();
+  private readonly plans = new Map<number, Plan>();
+  private readonly remaining = new Map<number, number>();
+  /** allowAt[pos].get(glyph): bit mask of the tracks allowing `glyph` at `pos`. */
+  private readonly allowAt: Map<string, number>[] = [];
 
   constructor(
     private readonly m: CtcMatrix,
@@ -79,15 +94,28 @@ class TrackSet {
   ) {
     if (tracks.length === 0 || tracks.length > MAX_TRACKS) throw new RangeError(`need 1..${MAX_TRACKS} tracks, got ${tracks.length}`);
     this.maxLen = Math.max(...tracks.map((t) => t.slots.length));
+    for (let pos = 0; pos < this.maxLen; pos++) {
+      const allow = new Map<string, number>();
+      tracks.forEach((t, i) => {
+        for (const ch of t.slots[pos] ?? '') allow.set(ch, (allow.get(ch) ?? 0) | (1 << i));
+      });
+      this.allowAt.push(allow);
+    }
   }
 
   /** Fewest characters still needed by any track alive in `mask` after `len` characters. */
   minRemaining(mask: number, len: number): number {
-    let best = Number.POSITIVE_INFINITY;
-    this.tracks.forEach((t, i) => {
-      if (mask & (1 << i) && t.slots.length >= len) best = Math.min(best, t.slots.length - len);
-    });
-    return best;
+    const key = mask * 64 + len;
+    let v = this.remaining.get(key);
+    if (v === undefined) {
+      v = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < this.tracks.length; i++) {
+        const n = this.tracks[i]!.slots.length;
+        if (mask & (1 << i) && n >= len) v = Math.min(v, n - len);
+      }
+      this.remaining.set(key, v);
+    }
+    return v;
   }
 
   completes(mask: number, len: number): number[] {
@@ -98,17 +126,14 @@ class TrackSet {
     return out;
   }
 
+  /** Tracks of `mask` that allow `glyph` at `pos`. */
   maskFor(mask: number, pos: number, glyph: string): number {
-    let out = 0;
-    this.tracks.forEach((t, i) => {
-      if (mask & (1 << i) && t.slots.length > pos && t.slots[pos]!.includes(glyph)) out |= 1 << i;
-    });
-    return out;
+    return mask & (this.allowAt[pos]?.get(glyph) ?? 0);
   }
 
   /** Emissions for position `pos` given the tracks alive in `mask` (cached per pair). */
   plan(mask: number, pos: number): Plan {
-    const key = `${pos}:${mask}`;
+    const key = mask * 64 + pos;
     let plan = this.plans.get(key);
     if (plan) return plan;
     let allowed = '';
@@ -132,9 +157,9 @@ class TrackSet {
         s.weights.push(1 / alts.length);
       }
     });
-    const byColumn = new Map<number, Emission>();
-    for (const [col, s] of sources) byColumn.set(col, { sources: Int32Array.from(s.cols), weights: Float32Array.from(s.weights) });
-    plan = { byColumn };
+    const cols = [...sources.keys()];
+    const emissions = cols.map((col) => ({ sources: Int32Array.from(sources.get(col)!.cols), weights: Float32Array.from(sources.get(col)!.weights) }));
+    plan = { cols: Int32Array.from(cols), emissions, probs: new Float64Array(cols.length), at: -1 };
     this.plans.set(key, plan);
     return plan;
   }
@@ -164,6 +189,15 @@ export function decodeWithTracks(m: CtcMatrix, tracks: readonly SlotTrack[], opt
     const next = new Map<string, Entry>();
     const skip = m.data[t * m.columns]!;
     const stepsLeft = m.steps - 1 - t;
+    const extend = (e: Entry, total: number, pos: number, col: number, p: number, emission: Emission): void => {
+      const glyph = m.alphabet.glyphs[col - 1]!;
+      const mask = set.maskFor(e.mask, pos, glyph);
+      if (mask === 0 || set.minRemaining(mask, pos + 1) > stepsLeft) return;
+      // CTC: a repeated glyph needs a blank between, so only blank-ending paths extend with it.
+      const from = e.cols[e.cols.length - 1] === col ? e.pb : total;
+      if (from === 0) return;
+      addTo(next, e, [...e.cols, col], e.key + glyph, mask, 0, from * p, [...e.conf, p], emission);
+    };
     for (const e of beam) {
       const total = e.pb + e.pnb;
       addTo(next, e, e.cols, e.key, e.mask, total * skip, 0, e.conf, undefined);
@@ -175,20 +209,31 @@ export function decodeWithTracks(m: CtcMatrix, tracks: readonly SlotTrack[], opt
       }
       const pos = e.cols.length;
       if (pos >= set.maxLen) continue;
-      const scored: { col: number; p: number; emission: Emission }[] = [];
-      for (const [col, emission] of set.plan(e.mask, pos).byColumn) scored.push({ col, p: emit(m, t, emission), emission });
-      scored.sort((a, b) => b.p - a.p);
-      scored.forEach((s, rank) => {
-        if (s.p < PRUNE_BELOW && rank >= 2) return;
-        const glyph = m.alphabet.glyphs[s.col - 1]!;
-        const mask = set.maskFor(e.mask, pos, glyph);
-        if (mask === 0 || set.minRemaining(mask, pos + 1) > stepsLeft) return;
-        // CTC: a repeated glyph needs a blank between, so only blank-ending paths extend with it.
-        const lastCol = e.cols[e.cols.length - 1];
-        const from = lastCol === s.col ? e.pb : total;
-        if (from === 0) return;
-        addTo(next, e, [...e.cols, s.col], e.key + glyph, mask, 0, from * s.p, [...e.conf, s.p], s.emission);
-      });
+      // Extensions: every allowed glyph the recogniser gives some probability here, plus the
+      // best two at steps that show any character at all, so a faint character the grammar
+      // needs can still be placed where the recogniser saw something.
+      const forced = 1 - skip >= FORCE_MIN_GLYPH_MASS;
+      let best1: Extension | undefined;
+      let best2: Extension | undefined;
+      const plan = set.plan(e.mask, pos);
+      if (plan.at !== t) {
+        for (let i = 0; i < plan.cols.length; i++) plan.probs[i] = emit(m, t, plan.emissions[i]!);
+        plan.at = t;
+      }
+      for (let i = 0; i < plan.cols.length; i++) {
+        const p = plan.probs[i]!;
+        if (p <= 0) continue;
+        const col = plan.cols[i]!;
+        const emission = plan.emissions[i]!;
+        if (p >= PRUNE_BELOW) extend(e, total, pos, col, p, emission);
+        else if (forced) {
+          if (!best1 || p > best1.p) {
+            best2 = best1;
+            best1 = { col, p, emission };
+          } else if (!best2 || p > best2.p) best2 = { col, p, emission };
+        }
+      }
+      for (const b of [best1, best2]) if (b) extend(e, total, pos, b.col, b.p, b.emission);
     }
     const kept = [...next.values()].filter((x) => set.minRemaining(x.mask, x.cols.length) <= stepsLeft);
     kept.sort((a, b) => b.pb + b.pnb - (a.pb + a.pnb));

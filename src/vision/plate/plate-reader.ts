@@ -6,11 +6,18 @@ import { decodeLine, decodePlate, type PlateDecoding } from './plate-decode.js';
 import { twoRowLayouts } from './plate-layouts.js';
 import type { PlateModels } from './plate-models.js';
 import type { PlateRead } from './plate-read.js';
-import { rectQuad, type Quad } from './quad.js';
+import { assemblePlates, type AssemblyOptions } from './line-assembly.js';
+import { boundsIoU, rectQuad, type Quad } from './quad.js';
 import { splitRows } from './row-split.js';
-import { TextRecognizer, type RecognizerOptions } from './text-recognizer.js';
+import { shrinkForReading } from './quad-warp.js';
+import { TextDetector, type TextDetectorOptions } from './text-detector.js';
+import { REC_HEIGHT, TextRecognizer, type RecognizerOptions } from './text-recognizer.js';
 
 export interface PlateReaderOptions {
+  detector?: TextDetectorOptions;
+  assembly?: AssemblyOptions;
+  /** Frame reads below this confidence are dropped as non-plate text (default 0.3). */
+  minFrameConfidence?: number;
   /** Only this country's grammars (default: Vietnamese and Chinese). */
   country?: PlateCountry;
   recognizer?: RecognizerOptions;
@@ -18,6 +25,16 @@ export interface PlateReaderOptions {
   joinRows?: boolean;
   /** Prefixes kept by the grammar-constrained search. */
   beamWidth?: number;
+}
+
+export interface FrameRead {
+  plates: PlateRead[];
+  /** Text lines the detector found and plate candidates assembled from them. */
+  textBoxes: number;
+  candidates: number;
+  /** Decode + detection time, and the whole call. */
+  detectMs: number;
+  totalMs: number;
 }
 
 export type ImageSource = Uint8Array | RgbImage;
@@ -32,18 +49,21 @@ export async function toRgb(input: ImageSource): Promise<RgbImage> {
 }
 
 /**
- * Reads licence plates: from a tight crop (`readCrop`) or, with the text detector, from a whole
- * vehicle frame (`readFrame`, in plate-frame-reader.ts). Each plate's lines are recognised
- * separately and decoded together under the plate grammars.
+ * Reads licence plates from a tight crop (`readCrop`) or a whole vehicle frame (`readFrame`:
+ * text detector, line assembly, then the same reading per candidate). A two-row plate's rows
+ * are read side by side as one line (one recogniser run, and the recogniser reads a row better
+ * with the other row as context) and decoded under the plate grammars.
  */
 export class PlateReader {
   readonly recognizer: TextRecognizer;
+  readonly detector: TextDetector;
 
   constructor(
     readonly models: PlateModels,
     readonly options: PlateReaderOptions = {},
   ) {
     this.recognizer = new TextRecognizer(models.rec, models.keys, options.recognizer);
+    this.detector = new TextDetector(models.det, options.detector);
   }
 
   /** Recognises the given lines of `image` (top row first) and decodes them as one plate. */
@@ -69,9 +89,37 @@ export class PlateReader {
    * ImageError for input that is not a usable image.
    */
   async readCrop(input: ImageSource, country = this.options.country): Promise<PlateRead | undefined> {
-    const image = await toRgb(input);
-    const whole = rectQuad(0, 0, image.width, image.height);
+    // Two rows need about 2 x 48 px of height; more only makes every warp sample more pixels.
+    const original = await toRgb(input);
+    const image = shrinkForReading(original, 2 * REC_HEIGHT);
     const split = splitRows(image);
-    return this.readLines(image, split.lines, whole, country);
+    return this.readLines(image, split.lines, rectQuad(0, 0, original.width, original.height), country);
+  }
+
+  /**
+   * Finds and reads every plate in a vehicle frame, most confident first. Text that fits no
+   * plate grammar, or fits one only with a low probability, is not reported.
+   */
+  async readFrame(input: ImageSource, country = this.options.country): Promise<FrameRead> {
+    const started = performance.now();
+    const image = await toRgb(input);
+    const boxes = await this.detector.detect(image);
+    const detectedAt = performance.now();
+    const candidates = assemblePlates(boxes, this.options.assembly);
+    const minConfidence = this.options.minFrameConfidence ?? 0.3;
+    const plates: PlateRead[] = [];
+    const keep = (read: PlateRead | undefined): boolean => {
+      if (!read || read.confidence < minConfidence || plates.some((p) => boundsIoU(p.quad, read.quad) > 0.3)) return false;
+      plates.push(read);
+      return true;
+    };
+    for (const c of candidates) {
+      if (keep(await this.readLines(image, c.lines, c.quad, country))) continue;
+      // A wrong pairing (two one-row plates, a plate under a sticker line) gets a second
+      // chance line by line.
+      if (c.lines.length === 2) for (const line of c.lines) keep(await this.readLines(image, [line], line, country));
+    }
+    plates.sort((a, b) => b.confidence - a.confidence);
+    return { plates, textBoxes: boxes.length, candidates: candidates.length, detectMs: detectedAt - started, totalMs: performance.now() - started };
   }
 }

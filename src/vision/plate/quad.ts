@@ -16,6 +16,10 @@ export function rectQuad(x: number, y: number, w: number, h: number): Quad {
   ];
 }
 
+export function mapQuad(q: Quad, f: (p: Point) => Point): Quad {
+  return [f(q[0]), f(q[1]), f(q[2]), f(q[3])];
+}
+
 const dist = (a: Point, b: Point): number => Math.hypot(a.x - b.x, a.y - b.y);
 
 /** Mean length of the top and bottom edges. */
@@ -28,7 +32,8 @@ export function quadHeight(q: Quad): number {
   return (dist(q[0], q[3]) + dist(q[1], q[2])) / 2;
 }
 
-export function quadBounds(q: Quad): { x0: number; y0: number; x1: number; y1: number } {
+/** Axis-aligned bounds of a quad (or of any list of points). */
+export function quadBounds(q: readonly Point[]): { x0: number; y0: number; x1: number; y1: number } {
   const xs = q.map((p) => p.x);
   const ys = q.map((p) => p.y);
   return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
@@ -45,11 +50,15 @@ export function boundsIoU(a: Quad, b: Quad): number {
   return union > 0 ? inter / union : 0;
 }
 
+/** Coefficients [a, b, c, d, e, f, g, h] of the square-to-quad map (see squareToQuad). */
+export type SquareToQuad = readonly [number, number, number, number, number, number, number, number];
+
 /**
  * Projective map from the unit square onto `q` (Heckbert's square-to-quad form):
- * (s, t) = (0,0) top-left, (1,0) top-right, (1,1) bottom-right, (0,1) bottom-left.
+ * (s, t) = (0,0) top-left, (1,0) top-right, (1,1) bottom-right, (0,1) bottom-left;
+ * x = (a s + b t + c) / (g s + h t + 1), y = (d s + e t + f) / (g s + h t + 1).
  */
-export function squareToQuad(q: Quad): (s: number, t: number) => Point {
+export function squareToQuadCoefficients(q: Quad): SquareToQuad {
   const [p0, p1, p2, p3] = q;
   const dx1 = p1.x - p2.x;
   const dx2 = p3.x - p2.x;
@@ -60,13 +69,13 @@ export function squareToQuad(q: Quad): (s: number, t: number) => Point {
   const den = dx1 * dy2 - dx2 * dy1;
   const g = den === 0 ? 0 : (dx3 * dy2 - dx2 * dy3) / den;
   const h = den === 0 ? 0 : (dx1 * dy3 - dx3 * dy1) / den;
-  const a = p1.x - p0.x + g * p1.x;
-  const b = p3.x - p0.x + h * p3.x;
-  const d = p1.y - p0.y + g * p1.y;
-  const e = p3.y - p0.y + h * p3.y;
-  return (s, t) => {
-    const w = g * s + h * t + 1;
-    return { x: (a * s + b * t + p0.x) / w, y: (d * s + e * t + p0.y) / w };
-  };
+  return [p1.x - p0.x + g * p1.x, p3.x - p0.x + h * p3.x, p0.x, p1.y - p0.y + g * p1.y, p3.y - p0.y + h * p3.y, p0.y, g, h];
 }
 
+export function squareToQuad(q: Quad): (s: number, t: number) => Point {
+  const [a, b, c, d, e, f, g, h] = squareToQuadCoefficients(q);
+  return (s, t) => {
+    const w = g * s + h * t + 1;
+    return { x: (a * s + b * t + c) / w, y: (d * s + e * t + f) / w };
+  };
+}

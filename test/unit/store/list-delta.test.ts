@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TokenRepository } from '../../../src/credentials/token/opaque-token.js';
 import { keyedHash } from '../../../src/store/keyed-hash.js';
 import type { Store } from '../../../src/store/store.js';
 import { openTestStore, SITE_KEY, unitVector } from './store-fixtures.js';
@@ -108,13 +109,31 @@ describe('list deltas', () => {
     const hash = store.keyedHash('qr-token', 'single-use-token-0001');
     const row = { kind: 'qr-token', hash: hash.toString('hex'), subjectId: 'S1', singleUse: true };
     store.lists.applyDelta({ list: 'credentials', fromVersion: 0, toVersion: 1, upserts: [row] });
-    expect(store.tokens.consumeSingleUse(hash)).toBe('consumed');
-    expect(store.tokens.consumeSingleUse(hash)).toBe('already-used');
+    const repository: TokenRepository = store.tokens; // the interface src/credentials redeems through
+    expect(repository.consumeSingleUse(hash)).toBe('consumed');
+    expect(repository.consumeSingleUse(hash)).toBe('already-used');
+    expect(repository.consumeSingleUse(store.keyedHash('qr-token', 'never-issued-token-01'))).toBe('unknown');
     store.lists.applyDelta({ list: 'credentials', fromVersion: 1, toVersion: 2, upserts: [{ ...row, status: 'active' }] });
     expect(store.lookups.credential(hash)?.status).toBe('used');
     // An explicit revocation still wins.
     store.lists.applyDelta({ list: 'credentials', fromVersion: 2, toVersion: 3, upserts: [{ ...row, status: 'revoked' }] });
     expect(store.lookups.credential(hash)?.status).toBe('revoked');
+  });
+
+  it('do not burn a single-use token before its validity starts', () => {
+    const hash = store.keyedHash('qr-token', 'future-token-000000001');
+    const validFrom = t.clock.now() + 3_600_000;
+    store.lists.applyDelta({
+      list: 'credentials',
+      fromVersion: 0,
+      toVersion: 1,
+      upserts: [{ kind: 'qr-token', hash: hash.toString('hex'), subjectId: 'S1', singleUse: true, validFrom }],
+    });
+    expect(store.tokens.consumeSingleUse(hash)).toBe('consumed'); // not blocked by single use; the engine refuses it as not yet valid
+    expect(store.lookups.credential(hash)?.status).toBe('active');
+    t.clock.advance(3_600_000);
+    expect(store.tokens.consumeSingleUse(hash)).toBe('consumed');
+    expect(store.lookups.credential(hash)?.status).toBe('used');
   });
 
   it('keep the face matrices and plate index in step with committed deltas', () => {

@@ -47,6 +47,7 @@ describe('buildFfmpegArgs', () => {
     expect(input).toEqual(expect.arrayContaining(['-re', '-loop', '1']));
     expect(valueOf(input, '-f')).toBe('image2');
     expect(valueOf(input, '-framerate')).toBe('2');
+    expect(valueOf(input, '-analyzeduration')).toBe('0'); // else probed snapshots pile up behind -re
     expect(valueOf(args, '-vf')).toBeUndefined();
     expect(valueOf(inputPart(buildFfmpegArgs(config({ kind: 'http-snapshot', url: 'http://h/s.jpg' }, { fps: null }))), '-framerate')).toBe('1');
   });

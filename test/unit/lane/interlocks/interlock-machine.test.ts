@@ -9,8 +9,11 @@ import {
 } from '../../../../src/lane/interlocks/index.js';
 import { LANE } from './fixtures.js';
 
+/** An event without its time (or with one, to place it exactly). */
+type EventInput = InterlockEvent extends infer E ? (E extends InterlockEvent ? Omit<E, 'at'> & { at?: number } : never) : never;
+
 /** Feeds events in order at 10 ms spacing; returns the final state and each step's effects. */
-function run(events: Array<Omit<InterlockEvent, 'at'> & { at?: number }>, from?: InterlockState) {
+function run(events: EventInput[], from?: InterlockState) {
   let state = from ?? initialInterlockState(LANE);
   const steps: InterlockEffect[][] = [];
   let at = 1_000;
@@ -23,7 +26,7 @@ function run(events: Array<Omit<InterlockEvent, 'at'> & { at?: number }>, from?:
   return { state, steps, last: steps[steps.length - 1] ?? [] };
 }
 
-const clear: Array<Omit<InterlockEvent, 'at'>> = [
+const clear: EventInput[] = [
   { type: 'presence', input: 'loop-a', active: false },
   { type: 'presence', input: 'loop-b', active: false },
   { type: 'presence', input: 'exit-beam', active: false },
@@ -208,7 +211,7 @@ describe('interlocks: bad input', () => {
       { type: 'command', source: 'mqtt', barrier: 'nope', action: 'close' },
       { type: 'grant', source: 'local', barrier: 'nope' },
       { type: 'position', barrier: 'nope', position: 'closed' },
-      { type: 'bogus' } as unknown as InterlockEvent,
+      { type: 'bogus' } as unknown as EventInput,
     ]);
     expect(steps[0]).toEqual([{ type: 'reject', event: 'command', barrier: 'nope', reason: 'unknown-barrier' }]);
     expect(steps[1]).toEqual([{ type: 'reject', event: 'grant', barrier: 'nope', reason: 'unknown-barrier' }]);
