@@ -2,7 +2,7 @@
 // the same command lines the driver builds and keeps "line levels" as files under $FAKE_GPIOD_DIR/<chip>/<offset>,
 // so a test can flip an input by writing a file and read an output the same way. Each invocation is
 // appended to $FAKE_GPIOD_DIR/calls.log (one JSON array per line) so tests can check exact command lines.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [tool, ...args] = process.argv.slice(2);
@@ -65,4 +65,3 @@ if (tool === 'gpioset') {
   process.stderr.write(`unknown tool ${tool}\n`);
   process.exit(2);
 }
-mkdirSync(root, { recursive: true });
