@@ -28,6 +28,8 @@ export interface LlrpReaderDeps {
   log: Logger;
   /** Share one filter between the readers of a lane; by default each reader has its own. */
   tagFilter?: TagFilter;
+  /** Builds the TCP connection (the bench hooks the socket to time arrivals); net.createConnection by default. */
+  connect?: (opts: { host: string; port: number }) => Socket;
 }
 
 interface Pending {
@@ -60,6 +62,7 @@ export class LlrpReader extends TypedEmitter<DriverEvents<RfidReaderEvents>> imp
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly filter: TagFilter;
+  private readonly connect: (opts: { host: string; port: number }) => Socket;
   private readonly stream = new LlrpMessageReader();
   private socket: Socket | null = null;
   private nextId = 1;
@@ -77,6 +80,7 @@ export class LlrpReader extends TypedEmitter<DriverEvents<RfidReaderEvents>> imp
     this.clock = deps.clock;
     this.log = deps.log;
     this.filter = deps.tagFilter ?? new TagFilter({ dedupeWindowMs: config.dedupeWindowMs, minRssi: config.minRssi });
+    this.connect = deps.connect ?? ((opts) => createConnection(opts));
     for (const name of ['messages', 'reports', 'reads', 'tags', 'duplicates', 'weak', 'keepalives', 'errorMessages', 'malformed', 'garbage', 'errors']) {
       this.tally[name] = 0;
     }
@@ -89,7 +93,7 @@ export class LlrpReader extends TypedEmitter<DriverEvents<RfidReaderEvents>> imp
   async open(): Promise<void> {
     if (this.socket) await this.close();
     this.stream.reset();
-    const socket = createConnection({ host: this.config.host, port: this.config.port });
+    const socket = this.connect({ host: this.config.host, port: this.config.port });
     this.socket = socket;
     this.up = false;
     socket.setNoDelay(true);

@@ -65,6 +65,11 @@ export class FaceGallery<M> {
     return this.useSimd;
   }
 
+  /** Makes room for `n` rows up front (loading a known number of templates). */
+  reserve(n: number): void {
+    if (n > this.capacity) this.grow(n);
+  }
+
   has(id: string): boolean {
     return this.slots.has(id);
   }

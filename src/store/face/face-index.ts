@@ -3,7 +3,7 @@ import type { ListChange } from '../lists/list-store.js';
 import type { SqlValue } from '../lists/list-definition.js';
 import { StoreInputError } from '../store-failure.js';
 import { FaceGallery, type FaceCandidate, type FaceSearchOptions } from './face-gallery.js';
-import { blobToVector } from './vector.js';
+import { blobAsVector } from './vector.js';
 
 export interface EnrolledMeta {
   subjectId: string;
@@ -105,10 +105,17 @@ export class FaceIndex {
   private loadEnrolled(): void {
     this.enrolled.clear();
     this.enrolledModel.clear();
+    // Size each matrix once instead of growing it row by row (100k x 512 floats is 200 MB to copy).
+    const counts = this.db.prepare('SELECT model_id, dims, count(*) FROM face_templates GROUP BY model_id, dims').raw().all() as [string, number, number][];
+    for (const [modelId, dims, n] of counts) {
+      if (!this.enrolled.has(modelId)) this.enrolled.set(modelId, new FaceGallery<EnrolledMeta>(dims, this.opts));
+      this.enrolled.get(modelId)!.reserve(n);
+    }
     const rows = this.db
-      .prepare('SELECT template_id AS id, subject_id AS subjectId, model_id AS modelId, dims, quality, vector FROM face_templates')
-      .iterate() as IterableIterator<TemplateRow & EnrolledMeta>;
-    for (const r of rows) this.addEnrolled(r, { subjectId: r.subjectId, quality: r.quality });
+      .prepare('SELECT template_id, subject_id, model_id, dims, quality, vector FROM face_templates')
+      .raw()
+      .iterate() as IterableIterator<[string, string, string, number, number, Buffer]>;
+    for (const [id, subjectId, modelId, dims, quality, vector] of rows) this.addEnrolled({ id, modelId, dims, vector }, { subjectId, quality });
   }
 
   private loadWatchlist(): void {
@@ -130,7 +137,7 @@ export class FaceIndex {
       this.rejected += 1;
       return;
     }
-    g.upsert(row.id, blobToVector(row.vector), meta);
+    g.upsert(row.id, blobAsVector(row.vector), meta);
     this.enrolledModel.set(row.id, row.modelId);
   }
 
@@ -140,7 +147,7 @@ export class FaceIndex {
       this.rejected += 1;
       return;
     }
-    g.upsert(row.id, blobToVector(row.vector), meta);
+    g.upsert(row.id, blobAsVector(row.vector), meta);
     this.watchlistModel.set(row.id, row.modelId);
   }
 

@@ -26,7 +26,15 @@ export function vectorToBlob(v: Float32Array): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
-/** A copy (SQLite hands out buffers that may be reused; the copy is also 4-byte aligned). */
+/**
+ * A Float32Array over the blob's bytes: a view when they are 4-byte aligned (the caller copies
+ * them into its matrix anyway), otherwise a copy.
+ */
+export function blobAsVector(blob: Uint8Array): Float32Array {
+  return blob.byteOffset % 4 === 0 ? new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength >>> 2) : blobToVector(blob);
+}
+
+/** A copy, 4-byte aligned and independent of the blob. */
 export function blobToVector(blob: Uint8Array): Float32Array {
   const out = new Float32Array(blob.byteLength >>> 2);
   new Uint8Array(out.buffer).set(blob.subarray(0, out.length * 4));

@@ -6,7 +6,8 @@ import { RateLimiter } from '../rate-limiter.js';
 import type { SyncStore } from '../store-port.js';
 import type { SyncTuning } from '../sync-tuning.js';
 import type { LaneIdentity } from '../topics.js';
-import { envelopeText, eventTopic } from './event-envelope.js';
+import { DeliveredMarks } from './delivered-marks.js';
+import { EventEnvelope } from './event-envelope.js';
 
 export interface DrainCounters {
   published: number;
@@ -70,8 +71,8 @@ export class OutboxDrainer {
   private backlog: OutboxMessage[] = [];
   private unlimited = false;
   private readonly limiter: RateLimiter;
-  private acked: string[] = [];
   private ackedRows: Inflight[] = [];
+  private marks: DeliveredMarks | null = null;
   private attempted: string[] = [];
   private flushTimer: TimerHandle | null = null;
   private pumpTimer: TimerHandle | null = null;
@@ -82,7 +83,10 @@ export class OutboxDrainer {
   private pumping = false;
   private stopped = false;
 
+  private readonly envelope: EventEnvelope;
+
   constructor(private readonly opts: DrainerOptions) {
+    this.envelope = new EventEnvelope(opts.id);
     this.limiter = new RateLimiter(opts.tuning.drainRatePerSecond, opts.tuning.drainBurst, opts.clock.monotonic());
   }
 
@@ -100,6 +104,7 @@ export class OutboxDrainer {
     this.detach();
     this.stopped = false;
     this.client = client;
+    this.marks = null; // the store may have been reopened since the last connection
     this.generation += 1;
     this.window = Math.max(1, Math.min(this.opts.tuning.maxInflight, receiveMaximum));
     this.liveFrom = this.maxSeq();
@@ -238,12 +243,14 @@ export class OutboxDrainer {
     const generation = this.generation;
     const entry = { seq: row.seq, bytes: row.payload.length };
     this.inflight.set(row.messageId, entry);
-    this.attempted.push(row.messageId);
     this.counters.published += 1;
-    client.publish(eventTopic(this.opts.id, row), envelopeText(this.opts.id, row), { qos: 1 }, (err) => {
+    client.publish(this.envelope.topic(row), this.envelope.text(row), { qos: 1 }, (err) => {
       if (err) {
-        // Connection closed or the broker refused (PUBACK reason >= 0x80): the row stays pending.
+        // Connection closed or the broker refused (PUBACK reason >= 0x80): the row stays pending,
+        // and the failed try is counted on it (lanectl outbox shows rows that keep failing).
         this.counters.failed += 1;
+        this.attempted.push(row.messageId);
+        this.scheduleFlush();
         if (generation === this.generation && this.client !== null) {
           this.inflight.delete(row.messageId);
           this.lastError = err.message;
@@ -252,7 +259,6 @@ export class OutboxDrainer {
         }
         return;
       }
-      this.acked.push(row.messageId);
       this.ackedRows.push(entry);
       if (this.stopped) {
         this.flush(); // a late PUBACK during stop: record it now, no timer
@@ -260,11 +266,11 @@ export class OutboxDrainer {
       }
       if (generation === this.generation) {
         this.inflight.delete(row.messageId);
-        // Refill at half the window, not per PUBACK: the refill then goes out as one batch of
-        // writes instead of one small socket write per acknowledged message.
-        if (this.inflight.size <= this.window >> 1) this.pumpSoon();
+        // Refill when a quarter of the window is free, not per PUBACK: the refill then goes out
+        // as one batch of writes instead of one small socket write per acknowledged message.
+        if (this.inflight.size <= this.window - Math.max(1, this.window >> 2)) this.pumpSoon();
       }
-      if (this.acked.length >= this.opts.tuning.readBatch) this.flush();
+      if (this.ackedRows.length >= this.opts.tuning.readBatch) this.flush();
       else this.scheduleFlush();
     });
   }
@@ -296,28 +302,27 @@ export class OutboxDrainer {
     }, this.opts.tuning.ackFlushMs);
   }
 
-  /** Commits attempt counts and delivered marks collected so far, in one transaction. */
+  /** Commits delivered marks and failed-attempt counts collected so far, in one transaction. */
   flush(): void {
     this.flushTimer?.cancel();
     this.flushTimer = null;
     const attempted = this.attempted;
-    const acked = this.acked;
     const rows = this.ackedRows;
-    if (attempted.length === 0 && acked.length === 0) return;
+    if (attempted.length === 0 && rows.length === 0) return;
     this.attempted = [];
-    this.acked = [];
     this.ackedRows = [];
     const { outbox, database } = this.opts.store;
+    this.marks ??= new DeliveredMarks(database, outbox.lane);
+    const marks = this.marks;
     try {
-      const delivered = database.transaction(() => {
-        if (attempted.length > 0) outbox.markAttempt(attempted);
-        return acked.length > 0 ? outbox.markDelivered(acked) : 0;
-      })();
+      // Failed attempts are rare (a lost connection): their own small transaction.
+      if (attempted.length > 0) outbox.markAttempt(attempted);
+      const delivered = marks.mark(rows.map((r) => r.seq), this.opts.clock.now());
       this.counters.delivered += delivered;
       if (rows.length > 0) this.opts.onDelivered?.(rows);
     } catch (err) {
-      this.counters.markErrors += acked.length;
-      this.opts.log.error({ err, rows: acked.length }, 'delivered marks not written; those rows will be sent again');
+      this.counters.markErrors += rows.length;
+      this.opts.log.error({ err, rows: rows.length }, 'delivered marks not written; those rows will be sent again');
     }
   }
 }

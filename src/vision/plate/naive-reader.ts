@@ -2,6 +2,7 @@ import { splitPlateText } from '../../credentials/plates/plate-text.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import type { PlateModels } from './plate-models.js';
 import { rectQuad } from './quad.js';
+import { TextDetector } from './text-detector.js';
 import { TextRecognizer } from './text-recognizer.js';
 
 /**
@@ -13,9 +14,25 @@ import { TextRecognizer } from './text-recognizer.js';
  */
 export class NaivePlateReader {
   private readonly recognizer: TextRecognizer;
+  private readonly detector: TextDetector;
 
   constructor(models: PlateModels) {
     this.recognizer = new TextRecognizer(models.rec, models.keys, { minWidth: 320 });
+    // PaddleOCR's default: long side limited to 960.
+    this.detector = new TextDetector(models.det, { maxSide: 960 });
+  }
+
+  /**
+   * Plain PaddleOCR on a whole frame: detect at its default size, read every text box,
+   * return each box's compact text. No row assembly, no grammar.
+   */
+  async readFrame(image: RgbImage): Promise<string[]> {
+    const out: string[] = [];
+    for (const box of await this.detector.detect(image)) {
+      const text = splitPlateText(this.recognizer.greedyText(await this.recognizer.recogniseRaw(image, [box.quad]))).compact;
+      if (text) out.push(text);
+    }
+    return out;
   }
 
   /** Compact text (letters, digits, plate CJK) of the crop read as `rows` rows. */

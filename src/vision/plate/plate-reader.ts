@@ -29,9 +29,10 @@ export interface PlateReaderOptions {
 
 export interface FrameRead {
   plates: PlateRead[];
-  /** Text lines the detector found and plate candidates assembled from them. */
+  /** Text lines the detector found. */
   textBoxes: number;
-  candidates: number;
+  /** Outlines of the plate candidates assembled from them (read or not). */
+  candidates: Quad[];
   /** Decode + detection time, and the whole call. */
   detectMs: number;
   totalMs: number;
@@ -120,6 +121,6 @@ export class PlateReader {
       if (c.lines.length === 2) for (const line of c.lines) keep(await this.readLines(image, [line], line, country));
     }
     plates.sort((a, b) => b.confidence - a.confidence);
-    return { plates, textBoxes: boxes.length, candidates: candidates.length, detectMs: detectedAt - started, totalMs: performance.now() - started };
+    return { plates, textBoxes: boxes.length, candidates: candidates.map((c) => c.quad), detectMs: detectedAt - started, totalMs: performance.now() - started };
   }
 }

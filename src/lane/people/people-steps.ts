@@ -1,0 +1,162 @@
+/**
+ * Building blocks of the people flow: timers, the guarded actuation, deciding, journaling and what
+ * happens once the journal confirmed a verdict. people-machine.ts routes events onto these.
+ */
+import { decide } from '../../decision/index.js';
+import type { Evidence, OfficerOverride, Verdict } from '../../decision/types.js';
+import { detailForReasons } from '../../display/reason-details.js';
+import type { Screen } from '../../display/display-state.js';
+import { credentialJournal, faceJournal, unavailableFacts, type ActuatePurpose, type ActuatorAction, type ActuatorTarget, type JournalDraft } from '../flow-types.js';
+import type { PeopleCtx, PeoplePassage, PeoplePhase } from './people-types.js';
+
+/** Arms the single timer of the current step, never past the passage deadline. */
+export function arm(ctx: PeopleCtx, step: string, ms: number): void {
+  const p = ctx.s.passage;
+  const dueAt = p ? Math.max(ctx.at, Math.min(ctx.at + ms, p.deadline)) : ctx.at + ms;
+  const name = `people:${p?.ref ?? 'lane'}:${step}`;
+  ctx.s.timer = { name, dueAt };
+  ctx.effects.push({ type: 'set-timer', name, ms: dueAt - ctx.at, dueAt });
+}
+
+export function disarm(ctx: PeopleCtx): void {
+  if (!ctx.s.timer) return;
+  ctx.effects.push({ type: 'cancel-timer', name: ctx.s.timer.name });
+  ctx.s.timer = null;
+}
+
+export function show(ctx: PeopleCtx, screen: Screen, reasons?: readonly string[]): void {
+  const nationality = ctx.s.passage?.credential.nationality ?? null;
+  const reason = reasons ? detailForReasons(reasons) : undefined;
+  ctx.effects.push({ type: 'display', screen, ...(nationality ? { nationality } : {}), ...(reason ? { reason } : {}) });
+}
+
+/**
+ * The durability rule, enforced at the single place doors are asked to move: once a verdict exists,
+ * nothing moves until the journal confirmed it, and only a journaled grant opens the exit door.
+ * A refused request is a bug in this machine: it is turned into an alarm, never into a movement.
+ */
+export function actuate(ctx: PeopleCtx, target: ActuatorTarget, action: ActuatorAction, purpose: ActuatePurpose): void {
+  const p = ctx.s.passage;
+  if (!p) return;
+  const durable = p.verdict !== null && p.journaled;
+  const preVerdict = p.verdict === null && (purpose === 'admit' || purpose === 'close-behind');
+  const grantOk = purpose !== 'grant' || (durable && p.verdict?.outcome === 'grant');
+  if (!(durable || preVerdict) || !grantOk) {
+    ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'internal-error', reason: `refused ${target} ${action} (${purpose})` });
+    return;
+  }
+  if (target === 'entry-door') p.entryOpen = action === 'open';
+  ctx.effects.push({ type: 'actuate', passage: p.ref, target, action, purpose });
+}
+
+export function evidenceOf(p: PeoplePassage, override?: OfficerOverride): Evidence {
+  return {
+    credential: p.credential,
+    face: p.face,
+    occupancy: { personCount: p.personCount, vehicleCount: null },
+    ...(override ? { override } : {}),
+  };
+}
+
+/** decide() at the event's time; the facts stand in as "unavailable" until the lookup answered. */
+export function decideNow(ctx: PeopleCtx, p: PeoplePassage, override?: OfficerOverride): Verdict {
+  return decide(evidenceOf(p, override), p.facts ?? unavailableFacts(), ctx.config.policy, { now: () => ctx.at });
+}
+
+export function enter(ctx: PeopleCtx, phase: PeoplePhase, timeoutMs: number | null): void {
+  ctx.s.phase = phase;
+  if (ctx.s.passage) ctx.s.passage.beamBroken = false;
+  if (timeoutMs === null) disarm(ctx);
+  else arm(ctx, phase, timeoutMs);
+}
+
+function journalDraft(ctx: PeopleCtx, p: PeoplePassage, v: Verdict): JournalDraft {
+  return {
+    kind: 'people',
+    direction: ctx.config.policy.direction,
+    stages: { ...p.stages, decided: ctx.at },
+    evidence: {
+      passageRef: p.ref,
+      credential: credentialJournal(p.credential),
+      face: faceJournal(p.face),
+      personCount: p.personCount,
+      faceAttempts: p.faceAttempts,
+      missing: [...v.missing],
+      overrideSource: p.overrideSource,
+      supersedes: p.journalIds.length > 0 ? p.journalIds[p.journalIds.length - 1]! : null,
+    },
+    outcome: v.outcome,
+    reasons: [...v.reasons],
+    alarm: v.alarm,
+    officerId: v.officerId ?? null,
+  };
+}
+
+/** The verdict is final: write it to the journal and wait; no door moves until `journaled`. */
+export function conclude(ctx: PeopleCtx, v: Verdict): void {
+  const p = ctx.s.passage;
+  if (!p) return;
+  p.verdict = v;
+  p.journaled = false;
+  p.stages.decided = ctx.at;
+  if (v.alarm) ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'verdict', reason: v.reasons.join(',') || v.outcome });
+  ctx.effects.push({ type: 'journal', passage: p.ref, record: journalDraft(ctx, p, v) });
+  show(ctx, 'processing');
+  enter(ctx, 'journaling', ctx.config.timeouts.journalMs);
+}
+
+/** The verdict is durable: now the doors may act on it. */
+export function afterJournaled(ctx: PeopleCtx, passageId: string): void {
+  const p = ctx.s.passage;
+  if (!p || !p.verdict) return;
+  p.journaled = true;
+  p.journalIds.push(passageId);
+  p.stages.journaled = ctx.at;
+  const v = p.verdict;
+  const t = ctx.config.timeouts;
+  if (v.outcome === 'grant') {
+    if (p.inside) {
+      actuate(ctx, 'exit-door', 'open', 'grant');
+      show(ctx, 'proceed');
+      enter(ctx, 'exiting', t.exitMs);
+    } else {
+      // Granted before stepping in (no face needed, or an officer): admit, then the exit opens once inside.
+      if (!p.entryOpen) actuate(ctx, 'entry-door', 'open', 'admit');
+      show(ctx, 'enter');
+      enter(ctx, 'entering', t.enterMs);
+    }
+    return;
+  }
+  if (v.outcome === 'deny') {
+    if (p.inside) {
+      actuate(ctx, 'entry-door', 'open', 'send-back');
+      show(ctx, 'denied', v.reasons);
+      enter(ctx, 'sending-back', t.sendBackMs);
+    } else {
+      if (p.entryOpen) actuate(ctx, 'entry-door', 'close', 'close-after');
+      show(ctx, 'denied', v.reasons);
+      enter(ctx, 'showing-result', t.resultMs);
+    }
+    return;
+  }
+  show(ctx, 'wait-officer', v.reasons);
+  enter(ctx, 'held', t.officerMs);
+}
+
+/** Fail secure: the passage is not durable, so nothing moves; an officer must come. */
+export function journalFailed(ctx: PeopleCtx, why: string): void {
+  const p = ctx.s.passage;
+  if (!p) return;
+  p.journaled = false;
+  ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'journal-failed', reason: why });
+  show(ctx, 'wait-officer');
+  enter(ctx, 'held', ctx.config.timeouts.officerMs);
+}
+
+/** Passage over: back to waiting for the next traveller. */
+export function toIdle(ctx: PeopleCtx): void {
+  disarm(ctx);
+  ctx.s.passage = null;
+  ctx.s.phase = 'idle';
+  ctx.effects.push({ type: 'display', screen: 'scan-credential' });
+}

@@ -1,0 +1,173 @@
+/**
+ * Building blocks of the vehicle flow: timers, the guarded barrier request, deciding, journaling and
+ * what happens once the journal confirmed a verdict. vehicle-machine.ts routes events onto these.
+ */
+import { decide } from '../../decision/index.js';
+import type { Evidence, OfficerOverride, PlateRead, Verdict } from '../../decision/types.js';
+import { detailForReasons } from '../../display/reason-details.js';
+import type { Screen } from '../../display/display-state.js';
+import { credentialJournal, suspendedScreen, unavailableFacts, type ActuatePurpose, type ActuatorAction, type JournalDraft } from '../flow-types.js';
+import type { VehicleCtx, VehiclePassage, VehiclePhase } from './vehicle-types.js';
+
+export function arm(ctx: VehicleCtx, step: string, ms: number): void {
+  const p = ctx.s.passage;
+  const dueAt = p ? Math.max(ctx.at, Math.min(ctx.at + ms, p.deadline)) : ctx.at + ms;
+  const name = `vehicle:${p?.ref ?? 'lane'}:${step}`;
+  ctx.s.timer = { name, dueAt };
+  ctx.effects.push({ type: 'set-timer', name, ms: dueAt - ctx.at, dueAt });
+}
+
+export function disarm(ctx: VehicleCtx): void {
+  if (!ctx.s.timer) return;
+  ctx.effects.push({ type: 'cancel-timer', name: ctx.s.timer.name });
+  ctx.s.timer = null;
+}
+
+export function enter(ctx: VehicleCtx, phase: VehiclePhase, timeoutMs: number | null): void {
+  ctx.s.phase = phase;
+  if (timeoutMs === null) disarm(ctx);
+  else arm(ctx, phase, timeoutMs);
+}
+
+export function show(ctx: VehicleCtx, screen: Screen, reasons?: readonly string[]): void {
+  const nationality = ctx.s.passage?.credential?.nationality ?? null;
+  const reason = reasons ? detailForReasons(reasons) : undefined;
+  ctx.effects.push({ type: 'display', screen, ...(nationality ? { nationality } : {}), ...(reason ? { reason } : {}) });
+}
+
+/**
+ * The durability rule in one place: the barrier moves only for a verdict the journal confirmed, and
+ * opens only for a confirmed grant. A refused request is a bug here: it becomes an alarm, not a movement.
+ */
+export function actuate(ctx: VehicleCtx, action: ActuatorAction, purpose: ActuatePurpose): void {
+  const p = ctx.s.passage;
+  if (!p) return;
+  const durable = p.verdict !== null && p.journaled;
+  const grantOk = action !== 'open' || (purpose === 'grant' && p.verdict?.outcome === 'grant');
+  if (!durable || !grantOk) {
+    ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'internal-error', reason: `refused barrier ${action} (${purpose})` });
+    return;
+  }
+  ctx.effects.push({ type: 'actuate', passage: p.ref, target: 'barrier', action, purpose });
+}
+
+export function bestPlate(p: VehiclePassage): PlateRead | null {
+  if (!p.front) return p.rear;
+  if (!p.rear) return p.front;
+  return p.rear.confidence > p.front.confidence ? p.rear : p.front;
+}
+
+export function evidenceOf(p: VehiclePassage, override?: OfficerOverride): Evidence {
+  return {
+    vehicle: { plate: bestPlate(p), rfid: p.rfid },
+    credential: p.credential,
+    ...(override ? { override } : {}),
+  };
+}
+
+/**
+ * decide() at the event's time. The plate/tag agreement is judged by decide() on the store's
+ * VehicleFacts (vehicleByPlate with its fuzzy matchDistance, vehicleByEpc); this machine does not
+ * compare plates itself. Before the lookup answered the facts stand in as "unavailable".
+ */
+export function decideNow(ctx: VehicleCtx, p: VehiclePassage, override?: OfficerOverride): Verdict {
+  return decide(evidenceOf(p, override), p.facts ?? unavailableFacts(), ctx.config.policy, { now: () => ctx.at });
+}
+
+function plateJournal(r: PlateRead | null): JournalDraft['evidence'][string] {
+  return r ? { text: r.text, country: r.country, confidence: r.confidence } : null;
+}
+
+function journalDraft(ctx: VehicleCtx, p: VehiclePassage, v: Verdict): JournalDraft {
+  return {
+    kind: 'vehicle',
+    direction: ctx.config.policy.direction,
+    stages: { ...p.stages, decided: ctx.at },
+    evidence: {
+      passageRef: p.ref,
+      plateFront: plateJournal(p.front),
+      plateRear: plateJournal(p.rear),
+      epc: p.rfid?.epc ?? null,
+      otherEpcs: [...p.otherEpcs],
+      driverCredential: credentialJournal(p.credential),
+      missing: [...v.missing],
+      overrideSource: p.overrideSource,
+      supersedes: p.journalIds.length > 0 ? p.journalIds[p.journalIds.length - 1]! : null,
+    },
+    outcome: v.outcome,
+    reasons: [...v.reasons],
+    alarm: v.alarm,
+    officerId: v.officerId ?? null,
+  };
+}
+
+export function conclude(ctx: VehicleCtx, v: Verdict): void {
+  const p = ctx.s.passage;
+  if (!p) return;
+  p.verdict = v;
+  p.journaled = false;
+  p.stages.decided = ctx.at;
+  if (v.alarm) ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'verdict', reason: v.reasons.join(',') || v.outcome });
+  ctx.effects.push({ type: 'journal', passage: p.ref, record: journalDraft(ctx, p, v) });
+  enter(ctx, 'journaling', ctx.config.timeouts.journalMs);
+}
+
+export function afterJournaled(ctx: VehicleCtx, passageId: string): void {
+  const p = ctx.s.passage;
+  if (!p || !p.verdict) return;
+  p.journaled = true;
+  p.journalIds.push(passageId);
+  p.stages.journaled = ctx.at;
+  if (p.verdict.outcome === 'grant') {
+    actuate(ctx, 'open', 'grant');
+    show(ctx, 'vehicle-proceed');
+    enter(ctx, 'passing', ctx.config.timeouts.passMs);
+    return;
+  }
+  // deny, refer, alarm: a truck cannot turn round in the lane; an officer comes, the reason is shown.
+  show(ctx, 'vehicle-stop', p.verdict.reasons);
+  enter(ctx, 'held', ctx.config.timeouts.officerMs);
+}
+
+export function journalFailed(ctx: VehicleCtx, why: string): void {
+  const p = ctx.s.passage;
+  if (!p) return;
+  p.journaled = false;
+  ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'journal-failed', reason: why });
+  show(ctx, 'vehicle-stop', ['STORE_UNAVAILABLE']);
+  enter(ctx, 'held', ctx.config.timeouts.officerMs);
+}
+
+export function toIdle(ctx: VehicleCtx): void {
+  disarm(ctx);
+  ctx.s.passage = null;
+  ctx.s.phase = 'idle';
+  // A refused vehicle may still stand on the loop: keep it stopped until it has gone.
+  ctx.effects.push({ type: 'display', screen: ctx.s.loopOccupied ? 'vehicle-stop' : 'vehicle-advance' });
+}
+
+/** Hands the lane to the interlocks; a passage not yet durable is journaled as abandoned (refer). */
+export function suspend(ctx: VehicleCtx, cause: string): void {
+  const p = ctx.s.passage;
+  if (p && !p.journaled) {
+    if (ctx.s.phase === 'reading') ctx.effects.push({ type: 'close-read-window', passage: p.ref });
+    ctx.effects.push({
+      type: 'journal',
+      passage: p.ref,
+      record: {
+        kind: 'vehicle',
+        direction: ctx.config.policy.direction,
+        stages: { ...p.stages, abandoned: ctx.at },
+        evidence: { passageRef: p.ref, abandoned: cause },
+        outcome: 'refer',
+        reasons: [...(p.verdict?.reasons ?? [])],
+        alarm: true,
+        officerId: p.verdict?.officerId ?? null,
+      },
+    });
+  }
+  disarm(ctx);
+  ctx.s.passage = null;
+  ctx.s.phase = 'suspended';
+  ctx.effects.push({ type: 'display', screen: suspendedScreen(ctx.s.suspension) });
+}

@@ -1,0 +1,79 @@
+/**
+ * Configuration and state of the vehicle lane (loop, cameras, RFID, barrier). See docs/lanes.md.
+ */
+import type { CredentialEvidence, Facts, PlateRead, Policy, RfidRead, Verdict } from '../../decision/types.js';
+import type { ArmedTimer, FlowEffect, OverrideSource, PassageRef, Suspension } from '../flow-types.js';
+
+export interface VehicleTimeouts {
+  /** Plate and RFID reads are collected for at most this long after the loop is occupied. */
+  readWindowMs: number;
+  lookupMs: number;
+  /** The driver was asked for a pass (policy requires a driver credential). */
+  driverMs: number;
+  journalMs: number;
+  /** Barrier open: the vehicle must clear the loop. */
+  passMs: number;
+  /** Held for an officer (refer, alarm, journal failure). */
+  officerMs: number;
+}
+
+export const DEFAULT_VEHICLE_TIMEOUTS: Readonly<VehicleTimeouts> = Object.freeze({
+  readWindowMs: 4_000,
+  lookupMs: 3_000,
+  driverMs: 30_000,
+  journalMs: 3_000,
+  passMs: 60_000,
+  officerMs: 600_000,
+});
+
+export interface VehicleFlowConfig {
+  /** Must be a vehicle-lane policy (policy.lane === 'vehicle'). */
+  policy: Policy;
+  timeouts: VehicleTimeouts;
+  /** A rear camera is installed: the read window waits for its plate too (until the window ends). */
+  rearCamera: boolean;
+}
+
+/** Longest possible passage: each step's timeout once; every timer is clamped to the passage deadline. */
+export function vehiclePassageLimitMs(t: VehicleTimeouts): number {
+  return t.readWindowMs + t.lookupMs + t.driverMs + t.lookupMs + t.journalMs + t.passMs + t.officerMs;
+}
+
+export type VehiclePhase = 'idle' | 'reading' | 'looking-up' | 'awaiting-driver' | 'journaling' | 'passing' | 'held' | 'suspended';
+
+export interface VehiclePassage {
+  ref: PassageRef;
+  startedAt: number;
+  deadline: number;
+  stages: Record<string, number>;
+  /** Best (highest-confidence) read per camera. */
+  front: PlateRead | null;
+  rear: PlateRead | null;
+  rfid: RfidRead | null;
+  /** Other tags seen in the window (a second vehicle or a stray tag): journaled, not decided on. */
+  otherEpcs: string[];
+  credential: CredentialEvidence | null;
+  askedDriver: boolean;
+  facts: Facts | null;
+  verdict: Verdict | null;
+  journaled: boolean;
+  journalIds: string[];
+  overrideSource: OverrideSource | null;
+}
+
+export interface VehicleFlowState {
+  phase: VehiclePhase;
+  passage: VehiclePassage | null;
+  timer: ArmedTimer | null;
+  suspension: Suspension;
+  /** Last loop report; a passage starts on the change from clear to occupied. */
+  loopOccupied: boolean;
+  passagesStarted: number;
+}
+
+export interface VehicleCtx {
+  config: VehicleFlowConfig;
+  s: VehicleFlowState;
+  effects: FlowEffect[];
+  at: number;
+}
