@@ -74,6 +74,7 @@ export class DeviceSupervisor<D extends SupervisedDriver = SupervisedDriver>
   private inFlight: Promise<void> | null = null;
   private retryTimer: TimerHandle | null = null;
   private watchTimer: TimerHandle | null = null;
+  private replugTimer: TimerHandle | null = null;
   private readonly stats = { openAttempts: 0, openFailures: 0, disconnects: 0 };
 
   constructor(driver: D, opts: DeviceSupervisorOptions) {
@@ -218,13 +219,38 @@ export class DeviceSupervisor<D extends SupervisedDriver = SupervisedDriver>
     const delay = this.backoff.next();
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null;
+      this.stopReplugWatch();
       if (this.phase === 'waiting') void this.track(this.attempt());
     }, delay);
+    this.watchForReplug();
+  }
+
+  /**
+   * After a long outage the backoff has grown to 5 s; a technician who plugs the reader back in
+   * should not wait that long. While the device path is absent, poll for it and retry at once
+   * when it reappears (udev creates /dev/serial/by-id/... as soon as the device enumerates).
+   */
+  private watchForReplug(): void {
+    const path = this.driver.devicePath;
+    if (!path || existsSync(path) || this.replugTimer) return;
+    this.replugTimer = this.clock.setInterval(() => {
+      if (this.phase !== 'waiting') return this.stopReplugWatch();
+      if (!existsSync(path)) return;
+      this.log.info({ path }, 'device path is back; reconnecting now');
+      this.cancelRetry();
+      void this.track(this.attempt());
+    }, this.watchIntervalMs);
+  }
+
+  private stopReplugWatch(): void {
+    this.replugTimer?.cancel();
+    this.replugTimer = null;
   }
 
   private cancelRetry(): void {
     this.retryTimer?.cancel();
     this.retryTimer = null;
+    this.stopReplugWatch();
   }
 
   private startWatch(): void {

@@ -10,6 +10,11 @@ export interface CtcMatrix {
   readonly columns: number;
   readonly data: Float32Array;
   readonly alphabet: GlyphAlphabet;
+  /**
+   * Two rows read side by side as one line: 0 for steps over the top row, 1 over the bottom
+   * row. Absent for a single line.
+   */
+  readonly rowOfStep?: Uint8Array;
 }
 
 /** Folds a recogniser output [steps x classCount] into plate columns using `classToColumn`. */

@@ -17,6 +17,13 @@ import type { CtcMatrix } from './ctc-matrix.js';
  */
 export interface SlotTrack {
   readonly slots: readonly string[];
+  /**
+   * For a two-row plate read as one line: how many characters belong to the top row. With the
+   * matrix's `rowOfStep`, top-row steps may only emit positions below it and bottom-row steps
+   * only positions from it on, so `30N` / `59999` (car) and `30-N5` / `9999` (motorbike),
+   * which share their characters, are told apart by where the rows meet.
+   */
+  readonly split?: number;
 }
 
 export interface DecodeOptions {
@@ -126,9 +133,31 @@ class TrackSet {
     return out;
   }
 
-  /** Tracks of `mask` that allow `glyph` at `pos`. */
-  maskFor(mask: number, pos: number, glyph: string): number {
-    return mask & (this.allowAt[pos]?.get(glyph) ?? 0);
+  /** Tracks of `mask` that allow `glyph` at `pos` (on row `row` when rows are known). */
+  maskFor(mask: number, pos: number, glyph: string, row = -1): number {
+    let out = mask & (this.allowAt[pos]?.get(glyph) ?? 0);
+    if (row === 0) out &= this.topRowAllows(pos);
+    return out;
+  }
+
+  /** Tracks whose top row still has room for position `pos`. */
+  topRowAllows(pos: number): number {
+    let out = 0;
+    for (let i = 0; i < this.tracks.length; i++) {
+      const split = this.tracks[i]!.split;
+      if (split === undefined || pos < split) out |= 1 << i;
+    }
+    return out;
+  }
+
+  /** Tracks still possible on the bottom row after `len` characters: their top row is complete. */
+  bottomRowAlive(len: number): number {
+    let out = 0;
+    for (let i = 0; i < this.tracks.length; i++) {
+      const split = this.tracks[i]!.split;
+      if (split === undefined || len >= split) out |= 1 << i;
+    }
+    return out;
   }
 
   /** Emissions for position `pos` given the tracks alive in `mask` (cached per pair). */
@@ -189,9 +218,10 @@ export function decodeWithTracks(m: CtcMatrix, tracks: readonly SlotTrack[], opt
     const next = new Map<string, Entry>();
     const skip = m.data[t * m.columns]!;
     const stepsLeft = m.steps - 1 - t;
+    const row = m.rowOfStep ? m.rowOfStep[t]! : -1;
     const extend = (e: Entry, total: number, pos: number, col: number, p: number, emission: Emission): void => {
       const glyph = m.alphabet.glyphs[col - 1]!;
-      const mask = set.maskFor(e.mask, pos, glyph);
+      const mask = set.maskFor(e.mask, pos, glyph, row);
       if (mask === 0 || set.minRemaining(mask, pos + 1) > stepsLeft) return;
       // CTC: a repeated glyph needs a blank between, so only blank-ending paths extend with it.
       const from = e.cols[e.cols.length - 1] === col ? e.pb : total;
@@ -199,6 +229,11 @@ export function decodeWithTracks(m: CtcMatrix, tracks: readonly SlotTrack[], opt
       addTo(next, e, [...e.cols, col], e.key + glyph, mask, 0, from * p, [...e.conf, p], emission);
     };
     for (const e of beam) {
+      if (row === 1) {
+        // On the bottom row a prefix whose top row is unfinished can never complete that track.
+        e.mask &= set.bottomRowAlive(e.cols.length);
+        if (e.mask === 0) continue;
+      }
       const total = e.pb + e.pnb;
       addTo(next, e, e.cols, e.key, e.mask, total * skip, 0, e.conf, undefined);
       if (e.last) {

@@ -62,7 +62,8 @@ function topTwo(all: Combined[]): [Combined | undefined, Combined | undefined] {
  */
 export function decodeLine(row: CtcMatrix, ls: readonly PlateLayout[], options: DecodeOptions = {}): PlateDecoding | undefined {
   if (ls.length === 0) return undefined;
-  const readings = decodeWithTracks(row, ls.map((l) => ({ slots: l.grammar.slots })), options);
+  // Two-row layouts on a joined line carry their split so the row boundary is respected.
+  const readings = decodeWithTracks(row, ls.map((l) => ({ slots: l.grammar.slots, ...(l.rows === 2 ? { split: l.split } : {}) })), options);
   const all: Combined[] = [];
   for (const r of readings) {
     for (const i of r.tracks) {

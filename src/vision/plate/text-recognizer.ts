@@ -33,6 +33,8 @@ export interface RawRecognition {
   probs: Float32Array;
   steps: number;
   classes: number;
+  /** Joined two-row lines: the row (0 top, 1 bottom) under each step. */
+  rowOfStep?: Uint8Array;
 }
 
 export interface RecognizerOptions {
@@ -71,7 +73,7 @@ export class TextRecognizer {
    * Normalised CHW tensor (BGR) of the lines `quads` of `image`, side by side with a gap of
    * plate background between them (a two-row plate read as one line), padded to minWidth.
    */
-  lineTensor(image: RgbImage, quads: readonly Quad[]): { data: Float32Array; width: number } {
+  lineTensor(image: RgbImage, quads: readonly Quad[]): { data: Float32Array; width: number; rowBoundaryX?: number } {
     const parts = quads.map((q) => warpQuad(image, q, this.lineWidth(q), REC_HEIGHT));
     const gap = parts.length > 1 ? Math.round(REC_HEIGHT * JOIN_GAP) : 0;
     const used = parts.reduce((n, p) => n + p.width, 0) + gap * (parts.length - 1);
@@ -80,8 +82,10 @@ export class TextRecognizer {
     const data = new Float32Array(3 * plane);
     const fill = parts.length > 1 ? meanColour(parts) : [127.5, 127.5, 127.5];
     let x0 = 0;
+    let rowBoundaryX: number | undefined;
     parts.forEach((line, i) => {
       if (i > 0) {
+        rowBoundaryX ??= x0 + gap / 2;
         for (let y = 0; y < REC_HEIGHT; y++) {
           for (let x = x0; x < x0 + gap; x++) {
             const d = y * width + x;
@@ -103,12 +107,12 @@ export class TextRecognizer {
       }
       x0 += line.width;
     });
-    return { data, width };
+    return { data, width, ...(rowBoundaryX !== undefined ? { rowBoundaryX } : {}) };
   }
 
   /** The recogniser's own output for one line: [steps x classes] softmax. */
   async recogniseRaw(image: RgbImage, quads: readonly Quad[]): Promise<RawRecognition> {
-    const { data, width } = this.lineTensor(image, quads);
+    const { data, width, rowBoundaryX } = this.lineTensor(image, quads);
     const feeds = { [this.inputName]: new ort.Tensor('float32', data, [1, 3, REC_HEIGHT, width]) };
     const out = await this.session.run(feeds);
     const tensor = out[this.outputName]!;
@@ -116,14 +120,20 @@ export class TextRecognizer {
     // Copied out so the native tensor can be released now rather than at the next GC.
     const probs = Float32Array.from(tensor.data as Float32Array);
     tensor.dispose();
-    return { probs, steps: steps!, classes: classes! };
+    const raw: RawRecognition = { probs, steps: steps!, classes: classes! };
+    if (rowBoundaryX !== undefined) {
+      // Step t covers input columns [t, t + 1) * width / steps; its centre decides its row.
+      raw.rowOfStep = Uint8Array.from({ length: steps! }, (_, t) => (((t + 0.5) * width) / steps! >= rowBoundaryX ? 1 : 0));
+    }
+    return raw;
   }
 
   /** Per-step probabilities of the lines (read as one) folded onto the plate alphabet. */
   async recognise(image: RgbImage, quads: readonly Quad[]): Promise<CtcMatrix> {
     const raw = await this.recogniseRaw(image, quads);
     this.map ??= classToColumn(this.keys, raw.classes);
-    return reduceToPlateColumns(raw.probs, raw.steps, raw.classes, this.map);
+    const m = reduceToPlateColumns(raw.probs, raw.steps, raw.classes, this.map);
+    return raw.rowOfStep ? { ...m, rowOfStep: raw.rowOfStep } : m;
   }
 
   /** Best-path text over the recogniser's whole dictionary (what plain PaddleOCR prints). */

@@ -203,6 +203,37 @@ describe('DeviceSupervisor', () => {
       expect(clock.pendingTimers()).toBe(0);
     });
 
+    it('retries at once when a vanished path reappears, without waiting out a long backoff', async () => {
+      const clock = new FakeClock();
+      const driver = new HandDriver();
+      driver.devicePath = join(dir, 'usb-replug');
+      writeFileSync(driver.devicePath, '');
+      const sup = new DeviceSupervisor(driver, { clock, log, backoff: noJitter, watchIntervalMs: 100 });
+      const started = sup.start();
+      driver.finishOpen();
+      await started;
+      rmSync(driver.devicePath);
+      clock.advance(100); // loss noticed
+      await settle();
+      // Long outage: every retry fails while the path is gone, so the backoff grows to 5 s.
+      for (let i = 0; i < 5; i++) {
+        clock.advance(5_000);
+        await settle();
+        driver.finishOpen(new Error('ENOENT'));
+        await settle();
+      }
+      const opensBefore = driver.opens;
+      writeFileSync(driver.devicePath, '');
+      clock.advance(100); // one watch interval, far less than the 5 s backoff
+      await settle();
+      expect(driver.opens).toBe(opensBefore + 1);
+      driver.finishOpen();
+      await settle();
+      expect(sup.health()).toMatchObject({ state: 'ok' });
+      await sup.stop();
+      expect(clock.pendingTimers()).toBe(0);
+    });
+
     it('a liveness timeout counts as a loss', async () => {
       const clock = new FakeClock();
       const driver = new HandDriver();

@@ -5,7 +5,7 @@ import { greedyReading, matrixFromRows } from '../../../../src/vision/plate/ctc-
 import { decodeWithTracks } from '../../../../src/vision/plate/grammar-decoder.js';
 import { decodeLine, decodePlate } from '../../../../src/vision/plate/plate-decode.js';
 import { twoRowLayouts } from '../../../../src/vision/plate/plate-layouts.js';
-import { spell } from './plate-test-helpers.js';
+import { spell, spellRows } from './plate-test-helpers.js';
 
 const validAnywhere = (compact: string): boolean => PLATE_GRAMMARS.some((g) => slotsMatch(g, compact));
 
@@ -44,10 +44,18 @@ describe('grammar-constrained CTC decoding', () => {
   });
 
   it('needs a blank between repeated glyphs (9999 is not 9)', () => {
-    const m = spell('30N59999');
-    const read = decodeLine(m, twoRowLayouts('VN'));
+    const read = decodeLine(spellRows('30N5', '9999'), twoRowLayouts('VN'));
     expect(read?.compact).toBe('30N59999');
-    expect(read?.grammar).toBe('vn-motorbike-4');
+  });
+
+  it('tells layouts with the same characters apart by where the joined rows meet', () => {
+    // 30-N5 / 9999 (old motorbike) and 30N / 599.99 (square car plate) share every character.
+    const moto = decodeLine(spellRows('30N5', '9999'), twoRowLayouts('VN'));
+    expect(moto?.grammar).toBe('vn-motorbike-4');
+    expect(moto?.display).toBe('30-N5 9999');
+    const car = decodeLine(spellRows('30N', '59999'), twoRowLayouts('VN'));
+    expect(car?.grammar).toBe('vn-car-5');
+    expect(car?.display).toBe('30N-599.99');
   });
 
   it('applies whole-plate rules after the slots (province 10 does not exist in Vietnam)', () => {

@@ -34,3 +34,15 @@ export function spell(text: string, overrides: Record<number, Record<string, num
   });
   return matrixFromRows(rows);
 }
+
+/** Two rows spelled side by side as one joined line, with the row of every step. */
+export function spellRows(top: string, bottom: string): CtcMatrix {
+  const a = spell(top);
+  const b = spell(bottom);
+  const data = new Float32Array(a.data.length + b.data.length);
+  data.set(a.data);
+  data.set(b.data, a.data.length);
+  const rowOfStep = new Uint8Array(a.steps + b.steps);
+  rowOfStep.fill(1, a.steps);
+  return { ...a, steps: a.steps + b.steps, data, rowOfStep };
+}
