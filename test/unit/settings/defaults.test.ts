@@ -62,6 +62,8 @@ devices:
         interByteTimeoutMs: 50,
         livenessTimeoutMs: null,
         role: 'entry',
+        aimIds: false,
+        readWindow: 'always',
       },
       { type: 'fake-io', name: 'io', lines: [{ name: 'door', direction: 'out', activeLow: false }] },
     ]);

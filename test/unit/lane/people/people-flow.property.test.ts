@@ -24,7 +24,7 @@ const eventArb = fc.record({
   n: fc.nat(9),
   flag: fc.boolean(),
 });
-type Abstract = fc.Arbitrary<unknown> extends never ? never : { kind: string; dt: number; stale: boolean; n: number; flag: boolean };
+type Abstract = { kind: string; dt: number; stale: boolean; n: number; flag: boolean };
 
 function concrete(a: Abstract, s: PeopleFlowState, at: number): PeopleFlowEvent {
   const passage = a.stale || !s.passage ? `p${a.n}` : s.passage.ref;
