@@ -80,6 +80,12 @@ function loadSnapshot(store: Store, list: string, total: number, row: (i: number
   return { seconds: ms(t0) / 1000, storeSeconds: storeMs / 1000 };
 }
 
+/** CPU time of this process in ms: unlike wall time, it does not count time descheduled by neighbours. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function stats(samples: number[]): { p50: number; p99: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
@@ -244,6 +250,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     log(`decisions: ${n.decisions}`);
     const r = prng(7);
     const totals: number[] = [];
+    const totalsCpu: number[] = [];
     const factsOnly: number[] = [];
     const decideOnly: number[] = [];
     let granted = 0;
@@ -269,11 +276,13 @@ export async function run(args: string[]): Promise<BenchReport> {
         };
         policy = { ...DEFAULT_VEHICLE_POLICY, maxListAgeMs: { vehicles: 24 * HOUR, cargo: 24 * HOUR, watchlist: 24 * HOUR } };
       }
+      const c0 = cpuMs();
       const t0 = performance.now();
       const facts = store.factsFor(evidence, { now, faceModelId: MODEL, maxPlateDistance: policy.maxPlateMatchDistance });
       const t1 = performance.now();
       const verdict = decide(evidence, facts, policy, clock);
       const t2 = performance.now();
+      totalsCpu.push(cpuMs() - c0);
       if (verdict.outcome === 'grant') granted += 1;
       factsOnly.push(t1 - t0);
       decideOnly.push(t2 - t1);
@@ -283,6 +292,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     const total = stats(totals);
     rows.push({ name: 'decision latency p50 (cache facts + decide, no face search)', value: round(total.p50, 4), unit: 'ms' });
     rows.push({ name: 'decision latency p99 (cache facts + decide, no face search)', value: round(total.p99, 4), unit: 'ms', goal: '<= 1 ms', pass: total.p99 <= 1 });
+    rows.push({ name: 'decision p99 in CPU time (the same work, minus time lost to other processes)', value: round(stats(totalsCpu).p99, 4), unit: 'ms' });
     rows.push({ name: 'facts lookup p99 (part of the above)', value: round(stats(factsOnly).p99, 4), unit: 'ms' });
     rows.push({ name: 'decide() p99 (part of the above)', value: round(stats(decideOnly).p99, 4), unit: 'ms' });
     meta.grantedFraction = round(granted / Math.max(1, n.decisions));
@@ -292,6 +302,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       log(`face search: ${n.faceQueries} queries over ${n.faces}`);
       const qr = prng(11);
       const times: number[] = [];
+      const timesCpu: number[] = [];
       let correct = 0;
       const queries: { target: number; q: Float32Array }[] = [];
       for (let k = 0; k < n.faceQueries; k++) {
@@ -301,15 +312,19 @@ export async function run(args: string[]): Promise<BenchReport> {
       }
       meter = cpuMeter();
       for (const { target, q } of queries) {
+        const c0 = cpuMs();
         const t0 = performance.now();
         const found = store.faces.searchEnrolled(MODEL, q, { k: 5 });
         times.push(ms(t0));
+        timesCpu.push(cpuMs() - c0);
         if (found[0]?.id === `T${target}`) correct += 1;
       }
       cpuShare.faceSearch = meter();
       const face = stats(times);
       rows.push({ name: `face search 1:N p50 (${n.faces} x ${n.dims}, SIMD int8 + exact re-rank)`, value: round(face.p50, 2), unit: 'ms' });
       rows.push({ name: `face search 1:N p99 (${n.faces} x ${n.dims})`, value: round(face.p99, 2), unit: 'ms', goal: '<= 20 ms', pass: face.p99 <= 20 });
+      const faceCpu = stats(timesCpu);
+      rows.push({ name: 'face search 1:N p50 / p99 in CPU time', value: round(faceCpu.p50, 2), unit: `ms / ${round(faceCpu.p99, 2)} ms` });
       rows.push({ name: 'face search top-1 = enrolled template of the query', value: round((100 * correct) / queries.length, 1), unit: '%' });
 
       // Peer in the same run: exact Float32 brute force in plain JavaScript over the same matrix.

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { Store } from '../src/store/index.js';
 import { MqttLink } from '../src/sync/mqtt-link.js';
 import { DEFAULT_SYNC_TUNING } from '../src/sync/sync-tuning.js';
-import { EventEnvelope } from '../src/sync/outbox/event-envelope.js';
+import { drainRowOf, EventEnvelope } from '../src/sync/outbox/event-envelope.js';
 import { systemClock } from '../src/util/clock.js';
 import type { BenchReport } from './report.js';
 
@@ -158,7 +158,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     // 2. Our drain (unpaced: the pacing is a policy, not a cost) against the peer, alternating
     // which goes first, over several rounds: the machine is shared, a single pair is noise.
     const peerEnvelope = new EventEnvelope({ prefix: 'bg/v1', site: SITE, lane: 'peer' });
-    const texts = rows.map((r) => ({ topic: peerEnvelope.topic(r), text: peerEnvelope.text(r) }));
+    const texts = rows.map(drainRowOf).map((r) => ({ topic: peerEnvelope.topic(r), text: peerEnvelope.text(r) }));
     const rounds: { ours: number; peer: number; oursReceived: number; peerReceived: number; backlogAfter: number }[] = [];
     for (let round = 0; round < roundsN; round++) {
       store.database.prepare('UPDATE outbox SET delivered_at = NULL, attempts = 0, last_attempt_at = NULL').run();

@@ -5,7 +5,9 @@ import { evalPlates } from '../src/vision/plate/eval/plate-eval.js';
 import { NaivePlateReader } from '../src/vision/plate/naive-reader.js';
 import { loadPlateModels, plateModelRegistry } from '../src/vision/plate/plate-models.js';
 import { PlateReader } from '../src/vision/plate/plate-reader.js';
+import { PLATE_STYLES } from '../src/vision/scenes/random-plates.js';
 import { evalScenes } from '../src/vision/scenes/scene-eval.js';
+import { cjkFontInstalled } from '../src/vision/scenes/scene-generator.js';
 import { fixturesDir } from './vision/frames.js';
 import { percentile, type BenchReport, type BenchRow } from './report.js';
 
@@ -74,9 +76,11 @@ export async function plateBenchSection(args: readonly string[]): Promise<{ rows
     // Timing runs on decoded frames, as the face figure does; JPEG decode is reported apart.
     const peer: number[] = [];
     let peerReads = 0;
+    const cjk = cjkFontInstalled();
     const scenes = await evalScenes(reader, {
       count,
       seed,
+      ...(cjk ? {} : { styles: PLATE_STYLES.filter((s) => s.startsWith('vn-')) }),
       onScene: async (scene, frame) => {
         const t = performance.now();
         const texts = await naive.readFrame(frame);
@@ -97,7 +101,7 @@ export async function plateBenchSection(args: readonly string[]): Promise<{ rows
       { name: '  plain PaddleOCR read rate, same scenes', value: pct(peerReads / Math.max(count, 1)), unit: '%' },
       { name: 'false plates reported, SYNTHETIC scenes', value: scenes.falseReads, unit: 'plates' },
     );
-    meta.plateScenes = { synthetic: true, seed, byStyle: scenes.byStyle, night: scenes.night };
+    meta.plateScenes = { synthetic: true, seed, byStyle: scenes.byStyle, night: scenes.night, chineseScenes: cjk ? 'drawn' : 'skipped: no CJK font (apt-get install fonts-noto-cjk)' };
   } finally {
     await registry.close();
   }

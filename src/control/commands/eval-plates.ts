@@ -48,7 +48,7 @@ export const evalPlatesCommand = defineLocalCommand({
   },
   async runLocal(args: EvalPlatesArgs, { cwd }): Promise<CommandOutcome> {
     // Loaded on demand: the daemon holds this registry too and must not load ONNX for it.
-    const [{ evalPlates }, { PlateLabelsError }, report, { PlateReader }, { NaivePlateReader }, { loadPlateModels, plateModelRegistry }, { ModelError }] = await Promise.all([
+    const [{ evalPlates }, { PlateLabelsError, readPlateLabels }, report, { PlateReader }, { NaivePlateReader }, { loadPlateModels, plateModelRegistry }, { ModelError }] = await Promise.all([
       import('../../vision/plate/eval/plate-eval.js'),
       import('../../vision/plate/eval/plate-labels.js'),
       import('../../vision/plate/eval/plate-eval-report.js'),
@@ -58,6 +58,13 @@ export const evalPlatesCommand = defineLocalCommand({
       import('../../vision/models/registry.js'),
     ]);
     const dir = isAbsolute(args.dir) ? args.dir : resolve(cwd, args.dir);
+    try {
+      // Labels first: a wrong folder is reported without loading 15 MB of models.
+      if ((await readPlateLabels(dir)).length === 0) return failure(EX_NOINPUT, 'no_input', `${args.dir}: labels.tsv lists no crops`);
+    } catch (err) {
+      if (err instanceof PlateLabelsError) return failure(err.code === 'no_input' ? EX_NOINPUT : EX_DATAERR, err.code, err.message);
+      throw err;
+    }
     const registry = plateModelRegistry();
     try {
       const models = await loadPlateModels(registry);
@@ -65,7 +72,6 @@ export const evalPlatesCommand = defineLocalCommand({
         naive: args.baseline,
         ...(args.limit !== undefined ? { limitPerCountry: args.limit } : {}),
       });
-      if (result.n === 0) return failure(EX_NOINPUT, 'no_input', `${args.dir}: labels.tsv lists no crops`);
       const human: HumanBlock[] = [
         { kind: 'table', columns: report.TABLE_COLUMNS, rows: report.tableRows(result) },
         ...result.misreads.map((m): HumanBlock => ({ kind: 'text', text: `misread ${m.file}: expected ${m.expected}, read ${m.ours || '(nothing)'}` })),

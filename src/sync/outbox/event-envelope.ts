@@ -1,11 +1,14 @@
 import type { OutboxMessage } from '../../store/outbox.js';
 import type { LaneIdentity } from '../topics.js';
+import type { DrainRow } from './outbox-reader.js';
 
 /**
  * The event message around an outbox row (schema: wire/up-messages.ts eventSchema). Built by string
  * concatenation: the payload is already JSON text (canonical, from the store), and re-parsing and
  * re-serialising every row would cost more than the rest of the drain.
  */
+const PLAIN = /^[A-Za-z0-9._/-]*$/;
+
 export class EventEnvelope {
   private readonly head: string;
   private readonly topicBase: string;
@@ -15,19 +18,18 @@ export class EventEnvelope {
     this.topicBase = `${id.prefix}/${id.site}/${id.lane}/`;
   }
 
-  text(row: OutboxMessage): string {
-    return `${this.head}${JSON.stringify(row.messageId)},"seq":${row.seq},"type":${JSON.stringify(row.topic)},"at":"${new Date(row.createdAt).toISOString()}","body":${row.payload}}`;
+  text(row: DrainRow): string {
+    // Ids are UUIDs and the store checks topics: nothing to escape, but never trust that blindly.
+    const id = PLAIN.test(row[1]) ? `"${row[1]}"` : JSON.stringify(row[1]);
+    const type = PLAIN.test(row[2]) ? `"${row[2]}"` : JSON.stringify(row[2]);
+    return `${this.head}${id},"seq":${row[0]},"type":${type},"at":"${new Date(row[4]).toISOString()}","body":${row[3]}}`;
   }
 
-  topic(row: OutboxMessage): string {
-    return this.topicBase + row.topic;
+  topic(row: DrainRow): string {
+    return this.topicBase + row[2];
   }
 }
 
-export function envelopeText(id: LaneIdentity, row: OutboxMessage): string {
-  return new EventEnvelope(id).text(row);
-}
-
-export function eventTopic(id: LaneIdentity, row: OutboxMessage): string {
-  return new EventEnvelope(id).topic(row);
+export function drainRowOf(m: OutboxMessage): DrainRow {
+  return [m.seq, m.messageId, m.topic, m.payload, m.createdAt];
 }

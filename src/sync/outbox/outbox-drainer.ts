@@ -1,5 +1,4 @@
 import type { MqttClient } from 'mqtt';
-import type { OutboxMessage } from '../../store/outbox.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { RateLimiter } from '../rate-limiter.js';
@@ -8,6 +7,7 @@ import type { SyncTuning } from '../sync-tuning.js';
 import type { LaneIdentity } from '../topics.js';
 import { DeliveredMarks } from './delivered-marks.js';
 import { EventEnvelope } from './event-envelope.js';
+import { OutboxReader, type DrainRow } from './outbox-reader.js';
 
 export interface DrainCounters {
   published: number;
@@ -28,7 +28,7 @@ export interface DrainerOptions {
   onDelivered?(rows: readonly { seq: number; bytes: number }[]): void;
 }
 
-interface Inflight {
+interface AckedRow {
   seq: number;
   bytes: number;
 }
@@ -62,16 +62,20 @@ export class OutboxDrainer {
   private client: MqttClient | null = null;
   private generation = 0;
   private window = 1;
-  private readonly inflight = new Map<string, Inflight>();
+  /** seq -> row size, for rows published and not yet acknowledged on this connection. */
+  private readonly inflight = new Map<number, number>();
   private liveFrom = 0;
   private liveCursor = 0;
   private backlogCursor = 0;
   private backlogDone = false;
-  private live: OutboxMessage[] = [];
-  private backlog: OutboxMessage[] = [];
+  private live: DrainRow[] = [];
+  private livePos = 0;
+  private backlog: DrainRow[] = [];
+  private backlogPos = 0;
+  private reader: OutboxReader | null = null;
   private unlimited = false;
   private readonly limiter: RateLimiter;
-  private ackedRows: Inflight[] = [];
+  private ackedRows: AckedRow[] = [];
   private marks: DeliveredMarks | null = null;
   private attempted: string[] = [];
   private flushTimer: TimerHandle | null = null;
@@ -104,7 +108,9 @@ export class OutboxDrainer {
     this.detach();
     this.stopped = false;
     this.client = client;
-    this.marks = null; // the store may have been reopened since the last connection
+    // The store may have been reopened since the last connection: fresh statements.
+    this.marks = null;
+    this.reader = new OutboxReader(this.opts.store.database, this.opts.store.outbox.lane);
     this.generation += 1;
     this.window = Math.max(1, Math.min(this.opts.tuning.maxInflight, receiveMaximum));
     this.liveFrom = this.maxSeq();
@@ -120,8 +126,10 @@ export class OutboxDrainer {
     this.client = null;
     this.inflight.clear();
     this.live = [];
+    this.livePos = 0;
     this.liveMaybeMore = false;
     this.backlog = [];
+    this.backlogPos = 0;
     for (const t of [this.pollTimer, this.pumpTimer, this.rewindTimer]) t?.cancel();
     this.pollTimer = this.pumpTimer = this.rewindTimer = null;
     this.unlimited = false;
@@ -159,7 +167,7 @@ export class OutboxDrainer {
     const stream = this.client.stream as { cork?(): void; uncork?(): void } | undefined;
     stream?.cork?.();
     try {
-      if (look && this.live.length === 0) this.readLive();
+      if (look && this.livePos >= this.live.length) this.readLive();
       this.sendLive();
       this.sendBacklog();
     } catch (err) {
@@ -175,47 +183,49 @@ export class OutboxDrainer {
   }
 
   private readLive(): void {
-    this.live = this.opts.store.outbox.pending(this.opts.tuning.readBatch, this.liveCursor);
+    this.live = this.reader!.pending(this.liveCursor, this.opts.tuning.readBatch);
+    this.livePos = 0;
     // A full batch means more rows may be waiting right behind it: read on without a poll.
     this.liveMaybeMore = this.live.length === this.opts.tuning.readBatch;
     const last = this.live[this.live.length - 1];
-    if (last !== undefined) this.liveCursor = last.seq;
+    if (last !== undefined) this.liveCursor = last[0];
   }
 
   private sendLive(): void {
     while (this.client !== null && this.room() > 0) {
-      if (this.live.length === 0) {
+      if (this.livePos >= this.live.length) {
         if (!this.liveMaybeMore) return;
         this.readLive();
         if (this.live.length === 0) return;
       }
-      this.publish(this.live.shift()!);
+      this.publish(this.live[this.livePos++]!);
     }
   }
 
   private sendBacklog(): void {
     const { clock } = this.opts;
     while (!this.backlogDone && this.client !== null && this.room() > 0) {
-      if (this.backlog.length === 0) {
-        this.backlog = this.opts.store.outbox.pending(this.opts.tuning.readBatch, this.backlogCursor).filter((r) => r.seq <= this.liveFrom);
+      if (this.backlogPos >= this.backlog.length) {
+        this.backlog = this.reader!.pending(this.backlogCursor, this.opts.tuning.readBatch).filter((r) => r[0] <= this.liveFrom);
+        this.backlogPos = 0;
         if (this.backlog.length === 0) {
           this.backlogDone = true;
           this.unlimited = false;
           this.opts.log.info({ upToSeq: this.liveFrom }, 'outbox backlog sent');
           return;
         }
-        this.backlogCursor = this.backlog[this.backlog.length - 1]!.seq;
+        this.backlogCursor = this.backlog[this.backlog.length - 1]![0];
       }
-      const row = this.backlog[0]!;
-      if (this.inflight.has(row.messageId)) {
-        this.backlog.shift(); // sent again after a rewind and still awaiting its PUBACK
+      const row = this.backlog[this.backlogPos]!;
+      if (this.inflight.has(row[0])) {
+        this.backlogPos += 1; // sent again after a rewind and still awaiting its PUBACK
         continue;
       }
       if (!this.unlimited && !this.limiter.take(clock.monotonic())) {
         this.schedulePump(Math.max(1, this.limiter.waitMs(clock.monotonic())));
         return;
       }
-      this.backlog.shift();
+      this.backlogPos += 1;
       this.publish(row);
     }
   }
@@ -237,35 +247,36 @@ export class OutboxDrainer {
     }, ms);
   }
 
-  private publish(row: OutboxMessage): void {
+  private publish(row: DrainRow): void {
     const client = this.client;
     if (client === null) return;
     const generation = this.generation;
-    const entry = { seq: row.seq, bytes: row.payload.length };
-    this.inflight.set(row.messageId, entry);
+    const [seq, messageId] = row;
+    const bytes = row[3].length;
+    this.inflight.set(seq, bytes);
     this.counters.published += 1;
     client.publish(this.envelope.topic(row), this.envelope.text(row), { qos: 1 }, (err) => {
       if (err) {
         // Connection closed or the broker refused (PUBACK reason >= 0x80): the row stays pending,
         // and the failed try is counted on it (lanectl outbox shows rows that keep failing).
         this.counters.failed += 1;
-        this.attempted.push(row.messageId);
+        this.attempted.push(messageId);
         this.scheduleFlush();
         if (generation === this.generation && this.client !== null) {
-          this.inflight.delete(row.messageId);
+          this.inflight.delete(seq);
           this.lastError = err.message;
-          this.opts.log.warn({ seq: row.seq, reason: err.message }, 'publish refused; the row is sent again shortly');
+          this.opts.log.warn({ seq, reason: err.message }, 'publish refused; the row is sent again shortly');
           this.scheduleRewind();
         }
         return;
       }
-      this.ackedRows.push(entry);
+      this.ackedRows.push({ seq, bytes });
       if (this.stopped) {
         this.flush(); // a late PUBACK during stop: record it now, no timer
         return;
       }
       if (generation === this.generation) {
-        this.inflight.delete(row.messageId);
+        this.inflight.delete(seq);
         // Refill when a quarter of the window is free, not per PUBACK: the refill then goes out
         // as one batch of writes instead of one small socket write per acknowledged message.
         if (this.inflight.size <= this.window - Math.max(1, this.window >> 2)) this.pumpSoon();
@@ -287,7 +298,9 @@ export class OutboxDrainer {
       this.flush();
       this.liveFrom = Math.max(this.liveFrom, this.liveCursor);
       this.live = [];
+      this.livePos = 0;
       this.backlog = [];
+      this.backlogPos = 0;
       this.backlogCursor = 0;
       this.backlogDone = false;
       this.pump(false);

@@ -18,6 +18,12 @@ export interface PlateReaderOptions {
   assembly?: AssemblyOptions;
   /** Frame reads below this confidence are dropped as non-plate text (default 0.3). */
   minFrameConfidence?: number;
+  /**
+   * Crop reads below this are dropped (default 1e-6): the grammar can always place characters
+   * somewhere, and on a blank crop it does so at P ~ 1e-16. A faint character the grammar
+   * completes still passes (P ~ 1e-3) and shows in `confidence` and `charConfidences`.
+   */
+  minCropConfidence?: number;
   /** Only this country's grammars (default: Vietnamese and Chinese). */
   country?: PlateCountry;
   recognizer?: RecognizerOptions;
@@ -94,7 +100,8 @@ export class PlateReader {
     const original = await toRgb(input);
     const image = shrinkForReading(original, 2 * REC_HEIGHT);
     const split = splitRows(image);
-    return this.readLines(image, split.lines, rectQuad(0, 0, original.width, original.height), country);
+    const read = await this.readLines(image, split.lines, rectQuad(0, 0, original.width, original.height), country);
+    return read && read.confidence >= (this.options.minCropConfidence ?? 1e-6) ? read : undefined;
   }
 
   /**

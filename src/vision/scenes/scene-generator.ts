@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
 import { squareToQuadCoefficients, type Quad } from '../plate/quad.js';
 import { plateSize, plateSvg } from './plate-svg.js';
@@ -39,6 +40,18 @@ export interface SyntheticScene {
   /** Where the plate is in the frame (corners clockwise from top-left). */
   plateQuad: Quad;
   conditions: SceneConditions;
+}
+
+/**
+ * Whether fontconfig knows a Chinese font (Debian: fonts-noto-cjk). Without one, province
+ * characters render as empty boxes and Chinese scenes measure the font, not the reader.
+ */
+export function cjkFontInstalled(): boolean {
+  try {
+    return execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8', timeout: 5_000 }).trim().length > 0;
+  } catch {
+    return false;
+  }
 }
 
 type Mat3 = [number, number, number, number, number, number, number, number, number];
