@@ -324,7 +324,8 @@ export async function run(args: string[]): Promise<BenchReport> {
       rows.push({ name: `face search 1:N p50 (${n.faces} x ${n.dims}, SIMD int8 + exact re-rank)`, value: round(face.p50, 2), unit: 'ms' });
       rows.push({ name: `face search 1:N p99 (${n.faces} x ${n.dims})`, value: round(face.p99, 2), unit: 'ms', goal: '<= 20 ms', pass: face.p99 <= 20 });
       const faceCpu = stats(timesCpu);
-      rows.push({ name: 'face search 1:N p50 / p99 in CPU time', value: round(faceCpu.p50, 2), unit: `ms / ${round(faceCpu.p99, 2)} ms` });
+      rows.push({ name: 'face search 1:N p50 in CPU time', value: round(faceCpu.p50, 2), unit: 'ms' });
+      rows.push({ name: 'face search 1:N p99 in CPU time', value: round(faceCpu.p99, 2), unit: 'ms' });
       rows.push({ name: 'face search top-1 = enrolled template of the query', value: round((100 * correct) / queries.length, 1), unit: '%' });
 
       // Peer in the same run: exact Float32 brute force in plain JavaScript over the same matrix.

@@ -84,7 +84,14 @@ async function counter(url: string): Promise<{ client: MqttClient; ids: Set<stri
 }
 
 /** MqttLink drains the whole outbox; the rate counts until the last row is committed as delivered. */
-async function drainOnce(url: string, store: Store, messages: number, window: number, log: pino.Logger): Promise<{ rate: number; received: number }> {
+interface RunResult {
+  rate: number;
+  received: number;
+  /** CPU time of this process (both the sender and the counting subscriber) per message, µs. */
+  cpuUsPerMsg: number;
+}
+
+async function drainOnce(url: string, store: Store, messages: number, window: number, log: pino.Logger): Promise<RunResult> {
   const count = await counter(url);
   const link = new MqttLink({
     config: { enabled: true, url, protocolVersion: 5, keepaliveSeconds: 30, topicPrefix: 'bg/v1', site: SITE, lane: LANE },
@@ -95,21 +102,25 @@ async function drainOnce(url: string, store: Store, messages: number, window: nu
     commandHandler: { execute: async () => ({ status: 'done' }) },
     tuning: { drainRatePerSecond: 1e9, drainBurst: 1e9, maxInflight: window, readBatch: 512 },
   });
+  const cpu = process.cpuUsage();
   const t = performance.now();
   await link.start();
   while ((link.health().counters.delivered ?? 0) < messages) await new Promise((r) => setTimeout(r, 5));
   const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
   await count.waitFor(messages);
   await link.stop();
   await count.client.endAsync();
-  return { rate: messages / seconds, received: count.ids.size };
+  return { rate: messages / seconds, received: count.ids.size, cpuUsPerMsg: (used.user + used.system) / messages };
 }
 
 /** The peer: one connection, every message published at QoS 1 at once, until the last PUBACK. */
-async function peerOnce(url: string, texts: readonly { topic: string; text: string }[]): Promise<{ rate: number; received: number }> {
+async function peerOnce(url: string, texts: readonly { topic: string; text: string }[]): Promise<RunResult> {
   const count = await counter(url);
-  const peer = await mqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0 });
+  // Timed from the connect, as the link's run is timed from its start (connect, subscribe, announce).
+  const cpu = process.cpuUsage();
   const t = performance.now();
+  const peer = await mqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0 });
   await new Promise<void>((resolve, reject) => {
     let acked = 0;
     for (const m of texts) {
@@ -120,10 +131,11 @@ async function peerOnce(url: string, texts: readonly { topic: string; text: stri
     }
   });
   const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
   await count.waitFor(texts.length);
   await peer.endAsync();
   await count.client.endAsync();
-  return { rate: texts.length / seconds, received: count.ids.size };
+  return { rate: texts.length / seconds, received: count.ids.size, cpuUsPerMsg: (used.user + used.system) / texts.length };
 }
 
 function payload(i: number): { code: string; device: string; i: number; detail: string } {
@@ -159,7 +171,10 @@ export async function run(args: string[]): Promise<BenchReport> {
     // which goes first, over several rounds: the machine is shared, a single pair is noise.
     const peerEnvelope = new EventEnvelope({ prefix: 'bg/v1', site: SITE, lane: 'peer' });
     const texts = rows.map(drainRowOf).map((r) => ({ topic: peerEnvelope.topic(r), text: peerEnvelope.text(r) }));
-    const rounds: { ours: number; peer: number; oursReceived: number; peerReceived: number; backlogAfter: number }[] = [];
+    const rounds: { ours: number; peer: number; oursReceived: number; peerReceived: number; backlogAfter: number; oursCpuUs: number; peerCpuUs: number }[] = [];
+    // One untimed round of each first: both sides' code paths compiled before anything counts.
+    await drainOnce(url, store, messages, window, log);
+    await peerOnce(url, texts);
     for (let round = 0; round < roundsN; round++) {
       store.database.prepare('UPDATE outbox SET delivered_at = NULL, attempts = 0, last_attempt_at = NULL').run();
       const results: Partial<(typeof rounds)[number]> = {};
@@ -168,11 +183,13 @@ export async function run(args: string[]): Promise<BenchReport> {
           const r = await drainOnce(url, store, messages, window, log);
           results.ours = r.rate;
           results.oursReceived = r.received;
+          results.oursCpuUs = Number(r.cpuUsPerMsg.toFixed(1));
           results.backlogAfter = store.outbox.stats().backlog;
         } else {
           const r = await peerOnce(url, texts);
           results.peer = r.rate;
           results.peerReceived = r.received;
+          results.peerCpuUs = Number(r.cpuUsPerMsg.toFixed(1));
         }
       }
       rounds.push(results as (typeof rounds)[number]);

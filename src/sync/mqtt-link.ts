@@ -304,7 +304,7 @@ export class MqttLink implements Service {
       seq: r.seq,
       messageId: r.messageId,
       topic: r.topic,
-      bytes: r.payload.length,
+      bytes: Buffer.byteLength(r.payload),
       createdAt: r.createdAt,
       attempts: r.attempts,
       lastAttemptAt: r.lastAttemptAt,

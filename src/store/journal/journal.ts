@@ -33,6 +33,12 @@ export function headKey(lane: string): string {
   return `journal-head:${lane}`;
 }
 
+interface PreparedPassage {
+  checked: ReturnType<typeof checkPassageInput>;
+  id: string;
+  extra: { topic: string; text: string }[];
+}
+
 interface PassageRow {
   content: string;
   hash: Buffer;
@@ -49,6 +55,8 @@ export class Journal {
   private readonly headStmt: Database.Statement;
   private readonly insertStmt: Database.Statement;
   private readonly setHeadStmt: Database.Statement;
+  /** Built once: better-sqlite3 transaction wrappers are not free to create per passage. */
+  private readonly appendTx: Database.Transaction<(prepared: readonly PreparedPassage[]) => AppendResult[]>;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -65,6 +73,7 @@ export class Journal {
     this.setHeadStmt = db.prepare(
       'INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
+    this.appendTx = db.transaction((prepared: readonly PreparedPassage[]) => this.insertAll(prepared));
   }
 
   append(input: PassageInput): AppendResult {
@@ -76,35 +85,34 @@ export class Journal {
    * has more than one passage ready at once (a replay, several doors); a single passage uses append().
    */
   appendMany(inputs: readonly PassageInput[]): AppendResult[] {
-    const prepared = inputs.map((input) => ({
+    const prepared: PreparedPassage[] = inputs.map((input) => ({
       checked: checkPassageInput(input),
       id: input.id ?? uuidv7(this.clock.now()),
       extra: (input.extraMessages ?? []).map((m) => ({ topic: m.topic, text: payloadText(m.payload) })),
     }));
-    return this.health.write('append passage', () =>
-      this.db
-        .transaction((): AppendResult[] => {
-          const head = this.headStmt.get(this.lane) as { seq: number; hash: Buffer } | undefined;
-          let prev = head?.hash ?? GENESIS_HASH;
-          let seq = head?.seq ?? 0;
-          const results: AppendResult[] = [];
-          for (const { checked, id, extra } of prepared) {
-            seq += 1;
-            const record: PassageRecord = { id, lane: this.lane, seq, ...checked, recordedAt: this.clock.now() };
-            const content = canonicalJson(record);
-            const hash = chainHash(prev, content);
-            this.insertStmt.run(id, this.lane, seq, record.recordedAt, record.outcome, record.officerId, content, prev, hash);
-            const journaled = { record, hash: hash.toString('hex'), prevHash: prev.toString('hex') };
-            const messages = [this.outbox.insert(PASSAGE_TOPIC, passagePayload(journaled), id)];
-            for (const m of extra) messages.push(this.outbox.insert(m.topic, m.text, id));
-            results.push({ ...journaled, messages });
-            prev = hash;
-          }
-          if (results.length > 0) this.setHeadStmt.run(headKey(this.lane), `${seq}:${prev.toString('hex')}`);
-          return results;
-        })
-        .immediate(),
-    );
+    return this.health.write('append passage', () => this.appendTx.immediate(prepared));
+  }
+
+  /** Runs inside the append transaction: chain each passage to the one before, queue its messages. */
+  private insertAll(prepared: readonly PreparedPassage[]): AppendResult[] {
+    const head = this.headStmt.get(this.lane) as { seq: number; hash: Buffer } | undefined;
+    let prev = head?.hash ?? GENESIS_HASH;
+    let seq = head?.seq ?? 0;
+    const results: AppendResult[] = [];
+    for (const { checked, id, extra } of prepared) {
+      seq += 1;
+      const record: PassageRecord = { id, lane: this.lane, seq, ...checked, recordedAt: this.clock.now() };
+      const content = canonicalJson(record);
+      const hash = chainHash(prev, content);
+      this.insertStmt.run(id, this.lane, seq, record.recordedAt, record.outcome, record.officerId, content, prev, hash);
+      const journaled = { record, hash: hash.toString('hex'), prevHash: prev.toString('hex') };
+      const messages = [this.outbox.insert(PASSAGE_TOPIC, passagePayload(journaled), id)];
+      for (const m of extra) messages.push(this.outbox.insert(m.topic, m.text, id));
+      results.push({ ...journaled, messages });
+      prev = hash;
+    }
+    if (results.length > 0) this.setHeadStmt.run(headKey(this.lane), `${seq}:${prev.toString('hex')}`);
+    return results;
   }
 
   /** The newest `n` passages of this lane, newest first. */

@@ -3,7 +3,7 @@ import type { SqliteDatabase } from '../../store/database.js';
 export interface BacklogReading {
   /** Undelivered rows of this lane. */
   pending: number;
-  /** Their payload size (characters of JSON text, about bytes). */
+  /** Their payload size in bytes (UTF-8). */
   bytes: number;
   /** created_at of the oldest undelivered row, epoch ms; null when none. */
   oldestAt: number | null;
@@ -14,6 +14,7 @@ export interface BacklogReading {
  * count at start (and every `fullEveryMs` to correct any drift), then only rows newer than the
  * last one seen are added, and delivered rows are subtracted as the drainer reports them. A
  * full scan of a backlog of a million rows every few seconds would compete with the journal.
+ * octet_length reads the size from the record header, not the text itself.
  */
 export class BacklogMeter {
   private pending = 0;
@@ -30,12 +31,12 @@ export class BacklogMeter {
     private readonly fullEveryMs = 600_000,
   ) {
     this.fullStmt = db.prepare(
-      `SELECT count(*) AS n, coalesce(sum(length(payload)), 0) AS bytes,
+      `SELECT count(*) AS n, coalesce(sum(octet_length(payload)), 0) AS bytes,
               (SELECT coalesce(max(seq), 0) FROM outbox WHERE lane = ?1) AS maxSeq
        FROM outbox WHERE lane = ?1 AND delivered_at IS NULL`,
     );
     this.newStmt = db.prepare(
-      `SELECT count(*) AS n, coalesce(sum(length(payload)), 0) AS bytes, coalesce(max(seq), ?2) AS maxSeq
+      `SELECT count(*) AS n, coalesce(sum(octet_length(payload)), 0) AS bytes, coalesce(max(seq), ?2) AS maxSeq
        FROM outbox WHERE lane = ?1 AND seq > ?2 AND delivered_at IS NULL`,
     );
     this.oldestStmt = db.prepare('SELECT created_at FROM outbox WHERE lane = ? AND delivered_at IS NULL ORDER BY seq LIMIT 1').pluck();

@@ -17,7 +17,11 @@ export interface CtcMatrix {
   readonly rowOfStep?: Uint8Array;
 }
 
-/** Folds a recogniser output [steps x classCount] into plate columns using `classToColumn`. */
+/**
+ * Folds a recogniser output [steps x classCount] into plate columns using `classToColumn`.
+ * Only the few classes that map to a glyph are visited; skip takes the rest of each step's
+ * mass (the softmax sums to 1), which avoids touching thousands of Chinese classes per step.
+ */
 export function reduceToPlateColumns(
   probs: Float32Array,
   steps: number,
@@ -27,10 +31,18 @@ export function reduceToPlateColumns(
 ): CtcMatrix {
   const columns = alphabet.glyphs.length + 1;
   const data = new Float32Array(steps * columns);
+  const glyphClasses: number[] = [];
+  for (let c = 1; c < classCount; c++) if (classToColumn[c]! > 0) glyphClasses.push(c);
   for (let t = 0; t < steps; t++) {
     const src = t * classCount;
     const dst = t * columns;
-    for (let c = 0; c < classCount; c++) data[dst + classToColumn[c]!]! += probs[src + c]!;
+    let glyphMass = 0;
+    for (const c of glyphClasses) {
+      const p = probs[src + c]!;
+      data[dst + classToColumn[c]!]! += p;
+      glyphMass += p;
+    }
+    data[dst] = Math.max(0, 1 - glyphMass);
   }
   return { steps, columns, data, alphabet };
 }

@@ -7,9 +7,9 @@ import { twoRowLayouts } from './plate-layouts.js';
 import type { PlateModels } from './plate-models.js';
 import type { PlateRead } from './plate-read.js';
 import { assemblePlates, type AssemblyOptions } from './line-assembly.js';
-import { boundsIoU, rectQuad, type Quad } from './quad.js';
-import { splitRows } from './row-split.js';
-import { shrinkForReading } from './quad-warp.js';
+import { boundsIoU, mapQuad, quadHeight, quadWidth, rectQuad, squareToQuad, type Quad } from './quad.js';
+import { shrinkForReading, warpQuad } from './quad-warp.js';
+import { splitRows, TWO_ROW_MAX_ASPECT } from './row-split.js';
 import { TextDetector, type TextDetectorOptions } from './text-detector.js';
 import { REC_HEIGHT, TextRecognizer, type RecognizerOptions } from './text-recognizer.js';
 
@@ -105,6 +105,25 @@ export class PlateReader {
   }
 
   /**
+   * The detector may return a two-row plate as one box when its rows sit close: a single
+   * square-ish line is rectified and split like a crop, and its rows mapped back to the frame.
+   */
+  rowsOf(image: RgbImage, lines: Quad[]): Quad[] {
+    if (lines.length !== 1) return lines;
+    const q = lines[0]!;
+    const w = quadWidth(q);
+    const h = quadHeight(q);
+    if (w / h >= TWO_ROW_MAX_ASPECT) return lines;
+    const scale = Math.min(1, (2 * REC_HEIGHT) / h);
+    const rw = Math.max(8, Math.round(w * scale));
+    const rh = Math.max(8, Math.round(h * scale));
+    const split = splitRows(warpQuad(image, q, rw, rh));
+    if (split.rows !== 2) return lines;
+    const toFrame = squareToQuad(q);
+    return split.lines.map((row) => mapQuad(row, (p) => toFrame(p.x / rw, p.y / rh)));
+  }
+
+  /**
    * Finds and reads every plate in a vehicle frame, most confident first. Text that fits no
    * plate grammar, or fits one only with a low probability, is not reported.
    */
@@ -122,7 +141,7 @@ export class PlateReader {
       return true;
     };
     for (const c of candidates) {
-      if (keep(await this.readLines(image, c.lines, c.quad, country))) continue;
+      if (keep(await this.readLines(image, this.rowsOf(image, c.lines), c.quad, country))) continue;
       // A wrong pairing (two one-row plates, a plate under a sticker line) gets a second
       // chance line by line.
       if (c.lines.length === 2) for (const line of c.lines) keep(await this.readLines(image, [line], line, country));

@@ -63,6 +63,13 @@ export function plateSize(style: PlateStyle, width: number): { width: number; he
   return { width: Math.round(width), height: Math.round((width * h) / w) };
 }
 
+/** The printed text area of a style, as fractions of the plate: the rows' bands and widths. */
+export function textRegion(style: PlateStyle): { x0: number; y0: number; x1: number; y1: number } {
+  const rows = STYLES[style].rows;
+  const share = Math.max(...rows.map((r) => r.widthShare));
+  return { x0: (1 - share) / 2, y0: Math.min(...rows.map((r) => r.band[0])), x1: (1 + share) / 2, y1: Math.max(...rows.map((r) => r.band[1])) };
+}
+
 function rowSvg(text: string, band: [number, number], widthShare: number, w: number, h: number, ink: string): string {
   const chars = [...text];
   const units = chars.reduce((n, ch) => n + (isSeparator(ch) ? 0.45 : 1), 0);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
-import { squareToQuadCoefficients, type Quad } from '../plate/quad.js';
-import { plateSize, plateSvg } from './plate-svg.js';
+import { squareToQuad, squareToQuadCoefficients, type Quad } from '../plate/quad.js';
+import { plateSize, plateSvg, textRegion } from './plate-svg.js';
 import { PLATE_STYLES, randomPlate, type PlateSpec, type PlateStyle } from './random-plates.js';
 import { SeededRandom } from './seeded-random.js';
 import { vehicleScene } from './vehicle-svg.js';
@@ -39,6 +39,8 @@ export interface SyntheticScene {
   plate: PlateSpec;
   /** Where the plate is in the frame (corners clockwise from top-left). */
   plateQuad: Quad;
+  /** Where its printed characters are (all rows): what a text detector should find. */
+  textQuad: Quad;
   conditions: SceneConditions;
 }
 
@@ -161,5 +163,8 @@ export async function generateScene(seed: number, options: SceneOptions = {}): P
     .blur(blurSigma)
     .jpeg({ quality: jpegQuality })
     .toBuffer();
-  return { seed, jpeg, width, height, plate, plateQuad: quad, conditions: { night, blurSigma, noiseSigma, rollDeg, plateWidthPx, jpegQuality } };
+  const onPlate = squareToQuad(quad);
+  const t = textRegion(style);
+  const textQuad: Quad = [onPlate(t.x0, t.y0), onPlate(t.x1, t.y0), onPlate(t.x1, t.y1), onPlate(t.x0, t.y1)];
+  return { seed, jpeg, width, height, plate, plateQuad: quad, textQuad, conditions: { night, blurSigma, noiseSigma, rollDeg, plateWidthPx, jpegQuality } };
 }

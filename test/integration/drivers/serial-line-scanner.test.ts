@@ -53,10 +53,11 @@ describe.skipIf(missing !== null)(`serial line scanner on a pty${missing ? ` (sk
 
     // Still absent: each backoff step makes one more attempt (0.5 s, then 1 s).
     clock.advance(500);
-    // Failure counted and the next retry scheduled (the open timeout of the attempt is then cancelled).
-    await waitUntil('second attempt', () => supervisor!.health().counters.openFailures === 2 && clock.pendingTimers() === 1);
+    // Failure counted and the next retry scheduled (the open timeout of the attempt is then cancelled);
+    // the second pending timer polls for the device path to reappear (replug).
+    await waitUntil('second attempt', () => supervisor!.health().counters.openFailures === 2 && clock.pendingTimers() === 2);
     clock.advance(1_000);
-    await waitUntil('third attempt', () => supervisor!.health().counters.openFailures === 3 && clock.pendingTimers() === 1);
+    await waitUntil('third attempt', () => supervisor!.health().counters.openFailures === 3 && clock.pendingTimers() === 2);
     expect(supervisor.health().counters.openAttempts).toBe(3);
     expect(supervisor.health().state).toBe('failed');
 

@@ -13,6 +13,8 @@ export interface CropOutcome {
   /** Baseline compact reading, when the baseline ran. */
   naive?: string;
   ms: number;
+  /** CPU time of the process during our read (all threads): close to idle-core time on a busy machine. */
+  cpuMs?: number;
   naiveMs?: number;
   /** Reason code when the crop could not be read at all. */
   error?: string;
@@ -41,6 +43,7 @@ export interface PlateEvalSummary {
   /** Keys like `VN/2` (country / row count). */
   byCountryRows: Record<string, GroupStats>;
   ms: TimingStats;
+  cpuMs?: TimingStats;
   naiveMs?: TimingStats;
   errors: { file: string; error: string }[];
   misreads: { file: string; country: string; rows: number; expected: string; ours: string; naive?: string }[];
@@ -95,6 +98,8 @@ export function summarise(outcomes: readonly CropOutcome[]): PlateEvalSummary {
       .filter((o) => o.ours !== o.expected)
       .map((o) => ({ file: o.file, country: o.country, rows: o.rows, expected: o.expected, ours: o.ours, ...(o.naive !== undefined ? { naive: o.naive } : {}) })),
   };
+  const cpu = outcomes.filter((o) => !o.error && o.cpuMs !== undefined).map((o) => o.cpuMs!);
+  if (cpu.length > 0) summary.cpuMs = timing(cpu);
   if (withNaive) {
     summary.naiveRate = all.naiveRate;
     summary.naiveMs = timing(outcomes.filter((o) => o.naiveMs !== undefined && !o.error).map((o) => o.naiveMs!));

@@ -43,10 +43,12 @@ async function evalOne(label: PlateLabel, dir: string, reader: PlateReader, naiv
     return { ...base, ours: '', ms: 0, error: `file_unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   try {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const read = await reader.readCrop(bytes);
     const ms = performance.now() - started;
-    const outcome: CropOutcome = { ...base, ours: read?.compact ?? '', ms };
+    const used = process.cpuUsage(cpu);
+    const outcome: CropOutcome = { ...base, ours: read?.compact ?? '', ms, cpuMs: (used.user + used.system) / 1000 };
     if (naive) {
       const naiveStarted = performance.now();
       outcome.naive = await naive.read(await decodeImage(bytes), label.rows);

@@ -29,7 +29,7 @@ describe('plate reader with the PP-OCRv4 models', () => {
     for (const seed of [1, 2, 4]) {
       const scene = await generateScene(seed);
       const frame = await reader.readFrame(scene.jpeg);
-      expect(frame.candidates.some((q) => boundsIoU(q, scene.plateQuad) >= 0.5)).toBe(true);
+      expect(frame.candidates.some((q) => boundsIoU(q, scene.textQuad) >= 0.5)).toBe(true);
       const read = frame.plates.find((p) => p.compact === scene.plate.compact);
       expect(read, `seed ${seed}: ${scene.plate.compact}`).toBeDefined();
       expect(read!.rows).toBe(scene.plate.rows.length);
