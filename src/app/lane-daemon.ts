@@ -4,6 +4,9 @@ import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import type { LogHub, LogLevel, Logger } from '../util/logger.js';
 import { buildServices } from './compose.js';
+import { storeQueriesOf } from './store-control.js';
+import type { StoreQueries } from '../control/store-queries.js';
+import type { Store } from '../store/index.js';
 import { deriveLaneMode, statusLine } from './lane-status.js';
 import { packageInfo } from './package-info.js';
 import { ServiceGroup, type StartOutcome } from './service-group.js';
@@ -35,6 +38,7 @@ export class LaneDaemon implements ControlContext {
   private readonly env: NodeJS.ProcessEnv;
   private readonly notifier: SystemdNotifier;
   private readonly group: ServiceGroup;
+  private readonly store: Store;
   private readonly watchdog: SystemdWatchdog;
   private phase: 'starting' | 'running' | 'stopping' = 'starting';
   private startedAt = 0;
@@ -50,6 +54,7 @@ export class LaneDaemon implements ControlContext {
     this.notifier = opts.notifier ?? createSystemdNotifier(this.env, this.log);
     const services = buildServices({ config: opts.config, secrets: opts.secrets, logHub: opts.logHub, clock: this.clock, control: this });
     this.group = new ServiceGroup(services.all, this.log);
+    this.store = services.store;
     this.watchdog = new SystemdWatchdog({
       notifier: this.notifier,
       env: this.env,
@@ -152,6 +157,10 @@ export class LaneDaemon implements ControlContext {
     } finally {
       this.notifier.ready(this.lastStatusLine);
     }
+  }
+
+  storeQueries(): StoreQueries | null {
+    return storeQueriesOf(this.store, this.clock);
   }
 
   /** The policy currently in force (changes live on reload). */

@@ -1,5 +1,6 @@
 import type { HealthReport } from '../app/service.js';
 import type { LogLevel } from '../util/logger.js';
+import type { StoreQueries } from './store-queries.js';
 
 /**
  * What the daemon exposes to the control socket. The composition root implements it; each
@@ -47,4 +48,6 @@ export interface ControlContext {
   reloadConfig(): Promise<ReloadOutcome>;
   getLogLevel(): LogLevel;
   setLogLevel(level: LogLevel): void;
+  /** The open store, or null while it is not running (journal and cache commands then fail clearly). */
+  storeQueries(): StoreQueries | null;
 }

@@ -1,11 +1,15 @@
 import type { RegisteredCommand } from '../command-spec.js';
+import { cacheStatsCommand } from './cache-stats.js';
 import { configCheckCommand } from './config-check.js';
 import { configReloadCommand } from './config-reload.js';
 import { evalFacesCommand } from './eval-faces.js';
 import { evalMrzCommand } from './eval-mrz.js';
 import { evalQrCommand } from './eval-qr.js';
 import { healthCommand } from './health.js';
+import { journalVerifyCommand } from './journal-verify.js';
 import { logLevelCommand } from './log-level.js';
+import { passageCommand } from './passage.js';
+import { passagesLastCommand } from './passages-last.js';
 import { statusCommand } from './status.js';
 import { versionCommand } from './version.js';
 
@@ -20,6 +24,10 @@ export const COMMANDS: readonly RegisteredCommand[] = [
   configCheckCommand,
   configReloadCommand,
   logLevelCommand,
+  journalVerifyCommand,
+  passagesLastCommand,
+  passageCommand,
+  cacheStatsCommand,
   evalQrCommand,
   evalMrzCommand,
   evalFacesCommand,

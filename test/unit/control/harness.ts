@@ -7,6 +7,7 @@ import pino from 'pino';
 import type { HealthReport } from '../../../src/app/service.js';
 import type { ControlContext, LaneStatusSnapshot, ReloadOutcome, VersionInfo } from '../../../src/control/contract.js';
 import { ControlServer, type ControlServerOptions } from '../../../src/control/server.js';
+import type { StoreQueries } from '../../../src/control/store-queries.js';
 import type { LogLevel, Logger } from '../../../src/util/logger.js';
 
 /**
@@ -57,6 +58,10 @@ export class FakeContext implements ControlContext {
   setLogLevel(level: LogLevel): void {
     this.level = level;
   }
+  storeQueries(): StoreQueries | null {
+    return this.store;
+  }
+  store: StoreQueries | null = null;
 }
 
 /** A pino logger whose JSON lines land in `lines` (to check what the server logs). */

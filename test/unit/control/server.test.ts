@@ -63,9 +63,10 @@ describe('ControlServer round trips', () => {
       expect(await request(socketPath, 'config reload')).toEqual(context.nextReload);
       expect(context.reloads).toBe(1);
 
-      // Every remote command in the registry was exercised above; a new one must be added here.
+      // Every remote command in the registry was exercised above or in the file named; a new one must be added here.
       const remote = COMMANDS.filter((c) => c.local !== true).map((c) => c.name).sort();
-      expect(remote).toEqual(['config reload', 'health', 'log level', 'status', 'version']);
+      const storeCommands = ['cache stats', 'journal verify', 'passage', 'passages last']; // store-commands.test.ts
+      expect(remote).toEqual(['config reload', 'health', 'log level', 'status', 'version', ...storeCommands].sort());
     } finally {
       await server.stop();
     }
@@ -120,7 +121,8 @@ describe('ControlServer against bad input', () => {
   it('lists the valid commands in unknown_command and says when a command runs in lanectl', async () => {
     const { server, socketPath } = await startServer(dir);
     const unknown = parse((await exchange(socketPath, '{"id":1,"cmd":"frobnicate"}\n')).lines[0]);
-    expect((unknown.error as { message: string }).message).toContain('valid: config reload, health, log level, status, version');
+    const remoteNames = COMMANDS.filter((c) => c.local !== true).map((c) => c.name).sort();
+    expect((unknown.error as { message: string }).message).toContain(`valid: ${remoteNames.join(', ')}`);
     const local = parse((await exchange(socketPath, '{"id":1,"cmd":"config check"}\n')).lines[0]);
     expect((local.error as { message: string }).message).toContain('runs inside lanectl');
     await server.stop();

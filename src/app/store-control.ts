@@ -1,0 +1,16 @@
+import type { StoreQueries } from '../control/store-queries.js';
+import { cacheStats, passageDetail, passagesLast, type Store } from '../store/index.js';
+import type { Clock } from '../util/clock.js';
+
+/** The daemon's answer to journal and cache commands, over the running store. */
+export function storeQueriesOf(store: Store, clock: Clock): StoreQueries | null {
+  // A failed store (disk full, read-only) can still be read: that is when a technician needs it.
+  const state = store.health().state;
+  if (state === 'stopped' || state === 'starting') return null;
+  return {
+    verifyJournal: () => store.verifyJournal(),
+    passagesLast: (n) => passagesLast(store, n),
+    passage: (id) => passageDetail(store, id),
+    cacheStats: () => cacheStats(store, clock.now()),
+  };
+}
