@@ -30,10 +30,43 @@ export const PERSONAL_DATA_KEYS = [
 
 export const REDACTED = '[redacted]';
 
-function redactPaths(): string[] {
-  const paths: string[] = [];
-  for (const key of PERSONAL_DATA_KEYS) paths.push(key, `*.${key}`, `*.*.${key}`);
-  return paths;
+const PERSONAL_KEY_SET: ReadonlySet<string> = new Set(PERSONAL_DATA_KEYS);
+const REDACT_MAX_DEPTH = 4;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Replaces the value of every personal-data key in plain objects and arrays down to
+ * REDACT_MAX_DEPTH levels. Copies only the branches it changes. Written by hand rather than with
+ * pino's `redact` paths: wildcard paths (`*.key`, `*.*.key`) made every log call about 15x
+ * slower (bench: `npm run bench -- logging`), and they stop at a fixed depth.
+ */
+export function redactPersonalData<T>(value: T, depth = 0): T {
+  if (depth > REDACT_MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((item) => {
+      const next = redactPersonalData(item, depth + 1);
+      if (next !== item) changed = true;
+      return next;
+    });
+    return (changed ? out : value) as T;
+  }
+  if (!isPlainObject(value)) return value;
+  let copy: Record<string, unknown> | null = null;
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    const next = PERSONAL_KEY_SET.has(key) ? REDACTED : redactPersonalData(item, depth + 1);
+    if (next !== item) {
+      copy ??= { ...value };
+      copy[key] = next;
+    }
+  }
+  return (copy ?? value) as T;
 }
 
 export interface LogHubOptions {
@@ -72,8 +105,10 @@ export class LogHub {
         level: opts.level ?? 'info',
         base: opts.lane ? { lane: opts.lane } : {},
         timestamp: pino.stdTimeFunctions.isoTime,
-        redact: { paths: redactPaths(), censor: REDACTED },
-        formatters: { level: (label) => ({ level: label }) },
+        formatters: {
+          level: (label) => ({ level: label }),
+          log: (object) => redactPersonalData(object),
+        },
         hooks: {
           logMethod(args, method, level) {
             // Only warnings and worse are folded: info/debug lines are rare and wanted.

@@ -73,3 +73,22 @@ describe('LogHub', () => {
     expect(logHub.level).toBe('warn');
   });
 });
+
+describe('redaction depth and shapes', () => {
+  it('redacts inside arrays and four levels down, and leaves errors and buffers alone', () => {
+    const sink = new LogCapture();
+    const log = new LogHub({ destination: sink }).child('lane');
+    log.info({ batch: [{ token: 'TOKEN-SECRET-1' }, { ok: 1 }], a: { b: { c: { mrz: 'P<VNMNGUYEN' } } }, err: new Error('boom') }, 'batch');
+    const all = sink.raw.join('\n');
+    expect(all).not.toContain('TOKEN-SECRET-1');
+    expect(all).not.toContain('P<VNMNGUYEN');
+    expect(sink.lines[0]).toMatchObject({ batch: [{ token: REDACTED }, { ok: 1 }], a: { b: { c: { mrz: REDACTED } } }, err: { message: 'boom' } });
+  });
+
+  it('does not modify the caller\'s object', () => {
+    const sink = new LogCapture();
+    const record = { documentNumber: 'B1234567', nested: { qr: 'HC1:XYZ' } };
+    new LogHub({ destination: sink }).child('lane').info(record, 'x');
+    expect(record).toEqual({ documentNumber: 'B1234567', nested: { qr: 'HC1:XYZ' } });
+  });
+});
