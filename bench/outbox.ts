@@ -18,7 +18,7 @@ import type { BenchReport } from './report.js';
  * marked delivered), compared in the same run with a plain mqtt.js QoS 1 publish loop of the same
  * messages (until every PUBACK). A subscriber counts distinct ids in both runs: zero loss.
  *
- *   npm run bench -- outbox [--messages 20000] [--enqueue 3000] [--window 65535] [--rounds 5] [--url mqtt://host:port]
+ *   npm run bench -- outbox [--messages 40000] [--enqueue 3000] [--window 65535] [--rounds 5] [--url mqtt://host:port]
  *
  * Without --url a Mosquitto (/usr/sbin/mosquitto) is started on a free port with
  * max_inflight_messages = --window, which it announces as its MQTT 5 Receive Maximum. The link
@@ -143,10 +143,10 @@ function payload(i: number): { code: string; device: string; i: number; detail: 
 }
 
 export async function run(args: string[]): Promise<BenchReport> {
-  const messages = arg(args, '--messages', 20_000);
+  const messages = arg(args, '--messages', 40_000);
   const enqueueN = arg(args, '--enqueue', 3_000);
   const window = arg(args, '--window', 65_535);
-  const roundsN = Math.max(1, arg(args, '--rounds', 3));
+  const roundsN = Math.max(1, arg(args, '--rounds', 5));
   const urlIndex = args.indexOf('--url');
   const broker = urlIndex >= 0 ? null : await startBroker(window);
   const url = urlIndex >= 0 ? args[urlIndex + 1]! : broker!.url;

@@ -7,6 +7,7 @@ import type { HumanResult } from './vision/human-peer.js';
 import type { OursResult } from './vision/ours.js';
 import { fixturesDir } from './vision/frames.js';
 import type { BenchReport, BenchRow } from './report.js';
+import { plateBenchSection } from './vision-plates.js';
 
 /**
  * `npm run bench -- vision [--frames N] [--rounds R] [--human-rounds R] [--no-human]`
@@ -59,7 +60,7 @@ async function faceSection(args: string[]): Promise<{ rows: BenchRow[]; meta: Re
 }
 
 /** Other vision suites append here (the plate pipeline adds its section). */
-const sections: Array<(args: string[]) => Promise<{ rows: BenchRow[]; meta: Record<string, unknown> }>> = [faceSection];
+const sections: Array<(args: string[]) => Promise<{ rows: BenchRow[]; meta: Record<string, unknown> }>> = [faceSection, plateBenchSection];
 
 export async function run(args: string[]): Promise<BenchReport> {
   const rows: BenchRow[] = [];

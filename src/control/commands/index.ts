@@ -4,6 +4,7 @@ import { configCheckCommand } from './config-check.js';
 import { configReloadCommand } from './config-reload.js';
 import { evalFacesCommand } from './eval-faces.js';
 import { evalMrzCommand } from './eval-mrz.js';
+import { evalPlatesCommand } from './eval-plates.js';
 import { evalQrCommand } from './eval-qr.js';
 import { healthCommand } from './health.js';
 import { journalVerifyCommand } from './journal-verify.js';
@@ -31,4 +32,5 @@ export const COMMANDS: readonly RegisteredCommand[] = [
   evalQrCommand,
   evalMrzCommand,
   evalFacesCommand,
+  evalPlatesCommand,
 ];

@@ -25,6 +25,8 @@ export interface PlateCandidate {
 export interface AssemblyOptions {
   /** Shortest line height kept, in frame pixels. */
   minLineHeight?: number;
+  /** Tallest line height kept, in frame pixels (default: no limit). */
+  maxLineHeight?: number;
   /** At most this many candidates, largest first. */
   maxCandidates?: number;
 }
@@ -89,11 +91,12 @@ function stackScore(upper: Line, lower: Line): number | undefined {
 
 export function assemblePlates(boxes: readonly TextBox[], options: AssemblyOptions = {}): PlateCandidate[] {
   const minH = options.minLineHeight ?? 8;
+  const maxH = options.maxLineHeight ?? Number.POSITIVE_INFINITY;
   const maxCandidates = options.maxCandidates ?? 6;
   const lines = joinFragments(
     boxes
       .map((b) => toLine(b.quad, b.score))
-      .filter((l) => l.h >= minH && l.w / l.h >= 0.8 && l.w / l.h <= 16),
+      .filter((l) => l.h >= minH && l.h <= maxH && l.w / l.h >= 0.8 && l.w / l.h <= 16),
   );
 
   const pairs: { upper: number; lower: number; score: number }[] = [];

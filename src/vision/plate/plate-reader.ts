@@ -19,6 +19,12 @@ export interface PlateReaderOptions {
   /** Frame reads below this confidence are dropped as non-plate text (default 0.3). */
   minFrameConfidence?: number;
   /**
+   * readFrame stops after this many plates (default 1: a lane camera frames one vehicle, and
+   * candidates are read largest first, so the nearest plate comes first and the recogniser
+   * is not run on the brand and sticker text behind it). Raise it for overview cameras.
+   */
+  maxPlates?: number;
+  /**
    * Crop reads below this are dropped (default 1e-6): the grammar can always place characters
    * somewhere, and on a blank crop it does so at P ~ 1e-16. A faint character the grammar
    * completes still passes (P ~ 1e-3) and shows in `confidence` and `charConfidences`.
@@ -33,11 +39,14 @@ export interface PlateReaderOptions {
   beamWidth?: number;
 }
 
+/** Text lines taller than this share of the frame height are not plate text. */
+const MAX_LINE_SHARE = 0.15;
+
 export interface FrameRead {
   plates: PlateRead[];
   /** Text lines the detector found. */
   textBoxes: number;
-  /** Outlines of the plate candidates assembled from them (read or not). */
+  /** Outlines of the plate candidates assembled from them, and the lines of two-row ones. */
   candidates: Quad[];
   /** Decode + detection time, and the whole call. */
   detectMs: number;
@@ -124,15 +133,17 @@ export class PlateReader {
   }
 
   /**
-   * Finds and reads every plate in a vehicle frame, most confident first. Text that fits no
-   * plate grammar, or fits one only with a low probability, is not reported.
+   * Finds and reads the plates in a vehicle frame (up to maxPlates, largest candidates first),
+   * most confident first. Text that fits no plate grammar, or fits one only with a low
+   * probability, is not reported.
    */
   async readFrame(input: ImageSource, country = this.options.country): Promise<FrameRead> {
     const started = performance.now();
     const image = await toRgb(input);
     const boxes = await this.detector.detect(image);
     const detectedAt = performance.now();
-    const candidates = assemblePlates(boxes, this.options.assembly);
+    // A plate text line is a small part of a lane frame: taller regions are vehicle parts.
+    const candidates = assemblePlates(boxes, { maxLineHeight: image.height * MAX_LINE_SHARE, ...this.options.assembly });
     const minConfidence = this.options.minFrameConfidence ?? 0.3;
     const plates: PlateRead[] = [];
     const keep = (read: PlateRead | undefined): boolean => {
@@ -140,13 +151,15 @@ export class PlateReader {
       plates.push(read);
       return true;
     };
+    const maxPlates = this.options.maxPlates ?? 1;
     for (const c of candidates) {
+      if (plates.length >= maxPlates) break;
       if (keep(await this.readLines(image, this.rowsOf(image, c.lines), c.quad, country))) continue;
       // A wrong pairing (two one-row plates, a plate under a sticker line) gets a second
       // chance line by line.
-      if (c.lines.length === 2) for (const line of c.lines) keep(await this.readLines(image, [line], line, country));
+      if (c.lines.length === 2) for (const line of c.lines) if (plates.length < maxPlates) keep(await this.readLines(image, [line], line, country));
     }
     plates.sort((a, b) => b.confidence - a.confidence);
-    return { plates, textBoxes: boxes.length, candidates: candidates.map((c) => c.quad), detectMs: detectedAt - started, totalMs: performance.now() - started };
+    return { plates, textBoxes: boxes.length, candidates: candidates.flatMap((c) => (c.lines.length === 2 ? [c.quad, ...c.lines] : [c.quad])), detectMs: detectedAt - started, totalMs: performance.now() - started };
   }
 }

@@ -11,8 +11,9 @@ import { mapQuad } from './quad.js';
  * PaddleOCR trained it (BGR, ImageNet mean/std applied in BGR order), and the probability
  * map is turned into text boxes in frame coordinates.
  *
- * maxSide 640 for a 1280x720 lane frame halves it: plate characters stay 15-40 px tall, well
- * inside what the detector finds, and detection costs about a third of full size.
+ * maxSide 544 for a 1280x720 lane frame (0.42x, 544x320): plate characters stay 10-35 px tall,
+ * inside what the detector finds. On 40 synthetic scenes (seeds 101-140, not the bench's)
+ * 544 found and read all 40 plates (640: 39 found, 38 read) with 25 % less detector time.
  */
 export interface TextDetectorOptions extends DbOptions {
   maxSide?: number;
@@ -32,7 +33,7 @@ export class TextDetector {
   ) {
     this.inputName = session.inputNames[0]!;
     this.outputName = session.outputNames[0]!;
-    this.maxSide = options.maxSide ?? 640;
+    this.maxSide = options.maxSide ?? 544;
   }
 
   /** Network input size for a frame: aspect kept, long side <= maxSide, multiples of 32. */

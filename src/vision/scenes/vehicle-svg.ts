@@ -54,11 +54,15 @@ function car(rng: SeededRandom, w: number, h: number, night: boolean, truck: boo
   const bottom = h * rng.range(0.86, 0.94);
   const colour = rng.pick(BODY_COLOURS);
   const x0 = cx - bw / 2;
-  let s = `<rect x="${x0 - bw * 0.04}" y="${bottom - h * 0.1}" width="${bw * 0.16}" height="${h * 0.14}" rx="8" fill="#111"/>`;
+  // Gradients: real bodies and windscreens shade and reflect; flat fills read as one huge glyph.
+  const shade = `<defs><linearGradient id="body" x1="0" y1="0" x2="0.3" y2="1"><stop offset="0" stop-color="${colour}"/><stop offset="0.55" stop-color="${colour}" stop-opacity="0.82"/><stop offset="1" stop-color="${colour}" stop-opacity="0.65"/></linearGradient>` +
+    `<linearGradient id="glass" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${night ? '#10131a' : '#4a5a6c'}"/><stop offset="0.45" stop-color="${night ? '#05060a' : '#28323e'}"/><stop offset="0.6" stop-color="${night ? '#181b22' : '#6d7f90'}"/><stop offset="1" stop-color="${night ? '#05060a' : '#222a33'}"/></linearGradient></defs>`;
+  let s = `${shade}<rect x="${x0 - bw * 0.04}" y="${bottom - h * 0.1}" width="${bw * 0.16}" height="${h * 0.14}" rx="8" fill="#111"/>`;
   s += `<rect x="${x0 + bw * 0.88}" y="${bottom - h * 0.1}" width="${bw * 0.16}" height="${h * 0.14}" rx="8" fill="#111"/>`;
-  s += `<rect x="${x0}" y="${top}" width="${bw}" height="${bottom - top}" rx="${bw * 0.06}" fill="${colour}"/>`;
+  s += `<rect x="${x0}" y="${top}" width="${bw}" height="${bottom - top}" rx="${bw * 0.06}" fill="#101010"/>`;
+  s += `<rect x="${x0}" y="${top}" width="${bw}" height="${bottom - top}" rx="${bw * 0.06}" fill="url(#body)"/>`;
   const glassBottom = top + (bottom - top) * (truck ? 0.38 : 0.42);
-  s += `<polygon points="${x0 + bw * 0.1},${glassBottom} ${x0 + bw * 0.9},${glassBottom} ${x0 + bw * 0.82},${top + (bottom - top) * 0.06} ${x0 + bw * 0.18},${top + (bottom - top) * 0.06}" fill="${night ? '#05060a' : '#2a3440'}"/>`;
+  s += `<polygon points="${x0 + bw * 0.1},${glassBottom} ${x0 + bw * 0.9},${glassBottom} ${x0 + bw * 0.82},${top + (bottom - top) * 0.06} ${x0 + bw * 0.18},${top + (bottom - top) * 0.06}" fill="url(#glass)"/>`;
   const lightY = glassBottom + (bottom - top) * 0.12;
   s += lights(x0 + bw * 0.13, lightY, bw * 0.07, bw * 0.03, truck ? '#e8e2c8' : '#f0eee0', night);
   s += lights(x0 + bw * 0.87, lightY, bw * 0.07, bw * 0.03, truck ? '#e8e2c8' : '#f0eee0', night);
