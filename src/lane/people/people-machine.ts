@@ -5,24 +5,25 @@
  * Every step has a timeout, clamped to the passage deadline; emergencies, free pass, device faults
  * and journal failures suspend the lane until the cause clears (and a person resets where needed).
  */
-import type { OfficerOverride } from '../../decision/types.js';
 import {
-  applySuspensionEvent,
-  eventShapeProblem,
-  isSuspended,
-  noSuspension,
-  suspendedScreen,
-  type CommonFlowEvent,
-  type FlowStep,
-  type PeopleFlowEvent,
-} from '../flow-types.js';
+  currentPassage,
+  guardedStep,
+  ignore,
+  isSuspensionEvent,
+  noteOverride,
+  officerNotAttended,
+  onSuspensionEvent,
+  overrideVerdict,
+  suspendLane,
+  takeDueTimer,
+} from '../flow-kit.js';
+import { noSuspension, type FlowStep, type PeopleFlowEvent } from '../flow-types.js';
 import {
   actuate,
   afterJournaled,
   arm,
   conclude,
   decideNow,
-  disarm,
   enter,
   journalFailed,
   show,
@@ -36,67 +37,22 @@ export function initialPeopleState(): PeopleFlowState {
 
 /** One step. Never throws: an unexpected failure suspends the lane (fail secure) and raises an alarm. */
 export function stepPeople(config: PeopleFlowConfig, state: PeopleFlowState, event: PeopleFlowEvent): FlowStep<PeopleFlowState> {
-  const problem = eventShapeProblem(event);
-  if (problem) return { state, effects: [{ type: 'ignored', event: eventName(event), reason: problem }] };
-  const ctx: PeopleCtx = { config, s: structuredClone(state), effects: [], at: event.at };
-  try {
-    route(ctx, event);
-    return { state: ctx.s, effects: ctx.effects };
-  } catch (err) {
-    const s: PeopleFlowState = { ...structuredClone(state), phase: 'suspended', passage: null, timer: null };
-    s.suspension.internalError = true;
-    const why = err instanceof Error ? err.message.slice(0, 120) : 'non-error thrown';
-    return {
-      state: s,
-      effects: [
-        ...(state.timer ? [{ type: 'cancel-timer' as const, name: state.timer.name }] : []),
-        { type: 'alarm', passage: state.passage?.ref ?? null, kind: 'internal-error', reason: `${event.type}: ${why}` },
-        { type: 'display', screen: 'lane-closed' },
-      ],
-    };
-  }
-}
-
-function eventName(e: unknown): string {
-  const t = typeof e === 'object' && e !== null ? (e as { type?: unknown }).type : undefined;
-  return typeof t === 'string' ? t.slice(0, 40) : 'unknown';
-}
-
-function ignore(ctx: PeopleCtx, e: PeopleFlowEvent, reason: string): void {
-  ctx.effects.push({ type: 'ignored', event: e.type, reason });
-}
-
-/** The passage the event names, when it is the current one. */
-function current(ctx: PeopleCtx, e: { passage: string }): PeoplePassage | null {
-  const p = ctx.s.passage;
-  return p && p.ref === e.passage ? p : null;
+  return guardedStep(config, state, event, route);
 }
 
 function route(ctx: PeopleCtx, e: PeopleFlowEvent): void {
-  switch (e.type) {
-    case 'emergency':
-    case 'free-pass':
-    case 'device-fault':
-    case 'device-ok':
-    case 'reset':
-      return onSuspensionEvent(ctx, e);
-    default:
-      break;
-  }
+  if (isSuspensionEvent(e)) return onSuspensionEvent(ctx, e, suspend, toIdle);
   if (ctx.s.phase === 'suspended') return ignore(ctx, e, 'lane suspended');
   const p = ctx.s.passage;
   const { phase } = ctx.s;
   switch (e.type) {
     case 'timer':
-      if (!ctx.s.timer || ctx.s.timer.name !== e.name) return ignore(ctx, e, 'timer not armed (stale)');
-      if (e.at < ctx.s.timer.dueAt) return ignore(ctx, e, 'timer not yet due');
-      ctx.s.timer = null;
-      return onTimeout(ctx);
+      return takeDueTimer(ctx, e) ? onTimeout(ctx) : undefined;
     case 'credential-presented':
       if (phase !== 'idle') return ignore(ctx, e, 'a passage is in progress');
       return startPassage(ctx, e);
     case 'facts': {
-      const cur = current(ctx, e);
+      const cur = currentPassage(ctx, e);
       if (!cur || phase !== 'looking-up') return ignore(ctx, e, 'no lookup pending for this passage');
       cur.facts = e.facts;
       cur.stages.identified = ctx.at;
@@ -111,23 +67,23 @@ function route(ctx: PeopleCtx, e: PeopleFlowEvent): void {
       else if (p.beamBroken) leaveThrough(ctx, 'exit-door');
       return;
     case 'faces-captured': {
-      const cur = current(ctx, e);
+      const cur = currentPassage(ctx, e);
       if (!cur || phase !== 'capturing') return ignore(ctx, e, 'no capture pending for this passage');
       return onFaces(ctx, cur, e.face, false);
     }
     case 'face-recognised': {
-      const cur = current(ctx, e);
+      const cur = currentPassage(ctx, e);
       if (!cur || phase !== 'recognising') return ignore(ctx, e, 'no recognition pending for this passage');
       if (e.facts) cur.facts = e.facts;
       return onFaces(ctx, cur, e.face, true);
     }
     case 'journaled': {
-      const cur = current(ctx, e);
+      const cur = currentPassage(ctx, e);
       if (!cur || phase !== 'journaling') return ignore(ctx, e, 'no journal write pending for this passage');
       return afterJournaled(ctx, e.passageId);
     }
     case 'journal-failed': {
-      const cur = current(ctx, e);
+      const cur = currentPassage(ctx, e);
       if (!cur || phase !== 'journaling') return ignore(ctx, e, 'no journal write pending for this passage');
       return journalFailed(ctx, e.error.slice(0, 120));
     }
@@ -248,16 +204,10 @@ function onFaces(ctx: PeopleCtx, p: PeoplePassage, face: PeoplePassage['face'], 
 const OVERRIDABLE = new Set(['looking-up', 'entering', 'capturing', 'recognising', 'held', 'showing-result']);
 
 function onOverride(ctx: PeopleCtx, e: Extract<PeopleFlowEvent, { type: 'officer-override' }>): void {
-  const p = ctx.s.passage;
-  if (!p || !OVERRIDABLE.has(ctx.s.phase)) return ignore(ctx, e, `no passage to override in phase ${ctx.s.phase}`);
-  const override: OfficerOverride = { officerId: e.officerId, outcome: e.outcome, reason: e.reason };
-  const v = decideNow(ctx, p, override);
-  if (v.reasons.includes('OVERRIDE_INVALID') || (e.source !== 'lanectl' && e.source !== 'mqtt')) {
-    return ignore(ctx, e, 'override invalid: needs officerId (1-64 chars), a known outcome, a reason and source lanectl|mqtt');
-  }
-  p.overrideSource = e.source;
-  p.stages.overridden = ctx.at;
-  conclude(ctx, v);
+  const overridden = overrideVerdict(ctx, e, OVERRIDABLE, decideNow);
+  if (!overridden) return;
+  noteOverride(ctx, overridden.p, e);
+  conclude(ctx, overridden.v);
 }
 
 function onTimeout(ctx: PeopleCtx): void {
@@ -286,12 +236,7 @@ function onTimeout(ctx: PeopleCtx): void {
     case 'showing-result':
       return toIdle(ctx);
     case 'held':
-      ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'officer-not-attended', reason: p.verdict?.outcome ?? 'journal-failed' });
-      if (!p.journaled) {
-        // Nothing durable for this passage: no door may move, so the lane stays closed until reset.
-        ctx.s.suspension.journalFailed = true;
-        return suspend(ctx, 'journal-failed');
-      }
+      if (officerNotAttended(ctx, p, suspend)) return;
       if (!p.inside) return toIdle(ctx);
       actuate(ctx, 'entry-door', 'open', 'send-back');
       show(ctx, 'denied', p.verdict?.reasons);
@@ -301,44 +246,7 @@ function onTimeout(ctx: PeopleCtx): void {
   }
 }
 
-function onSuspensionEvent(ctx: PeopleCtx, e: CommonFlowEvent): void {
-  const before = isSuspended(ctx.s.suspension);
-  const change = applySuspensionEvent(ctx.s.suspension, e);
-  if (change === null) {
-    ctx.effects.push({ type: 'ignored', event: e.type, reason: 'nothing to change' });
-    return;
-  }
-  if (change !== 'changed') ctx.effects.push({ type: 'alarm', passage: ctx.s.passage?.ref ?? null, kind: change, reason: e.type });
-  const after = isSuspended(ctx.s.suspension);
-  if (!before && after) return suspend(ctx, e.type);
-  if (before && !after) return toIdle(ctx);
-  if (after) ctx.effects.push({ type: 'display', screen: suspendedScreen(ctx.s.suspension) });
-}
-
-/**
- * Hands the lane to the interlocks. A passage not yet durable is journaled as abandoned (refer) so the
- * record shows what was interrupted; its answer is ignored and no door is moved by this machine.
- */
+/** Hands the lane to the interlocks (see suspendLane). */
 function suspend(ctx: PeopleCtx, cause: string): void {
-  const p = ctx.s.passage;
-  if (p && !p.journaled) {
-    ctx.effects.push({
-      type: 'journal',
-      passage: p.ref,
-      record: {
-        kind: 'people',
-        direction: ctx.config.policy.direction,
-        stages: { ...p.stages, abandoned: ctx.at },
-        evidence: { passageRef: p.ref, abandoned: cause },
-        outcome: 'refer',
-        reasons: [...(p.verdict?.reasons ?? [])],
-        alarm: true,
-        officerId: p.verdict?.officerId ?? null,
-      },
-    });
-  }
-  disarm(ctx);
-  ctx.s.passage = null;
-  ctx.s.phase = 'suspended';
-  ctx.effects.push({ type: 'display', screen: suspendedScreen(ctx.s.suspension) });
+  suspendLane(ctx, 'people', cause);
 }

@@ -4,30 +4,18 @@
  */
 import { decide } from '../../decision/index.js';
 import type { Evidence, OfficerOverride, Verdict } from '../../decision/types.js';
-import { detailForReasons } from '../../display/reason-details.js';
 import type { Screen } from '../../display/display-state.js';
-import { credentialJournal, faceJournal, unavailableFacts, type ActuatePurpose, type ActuatorAction, type ActuatorTarget, type JournalDraft } from '../flow-types.js';
+import { armTimer, disarmTimer, displayEffect, markJournalFailed, markJournaled, recordVerdict, verdictJournalDraft } from '../flow-kit.js';
+import { credentialJournal, faceJournal, unavailableFacts, type ActuatePurpose, type ActuatorAction, type ActuatorTarget } from '../flow-types.js';
 import type { PeopleCtx, PeoplePassage, PeoplePhase } from './people-types.js';
 
 /** Arms the single timer of the current step, never past the passage deadline. */
 export function arm(ctx: PeopleCtx, step: string, ms: number): void {
-  const p = ctx.s.passage;
-  const dueAt = p ? Math.max(ctx.at, Math.min(ctx.at + ms, p.deadline)) : ctx.at + ms;
-  const name = `people:${p?.ref ?? 'lane'}:${step}`;
-  ctx.s.timer = { name, dueAt };
-  ctx.effects.push({ type: 'set-timer', name, ms: dueAt - ctx.at, dueAt });
-}
-
-export function disarm(ctx: PeopleCtx): void {
-  if (!ctx.s.timer) return;
-  ctx.effects.push({ type: 'cancel-timer', name: ctx.s.timer.name });
-  ctx.s.timer = null;
+  armTimer(ctx, 'people', step, ms);
 }
 
 export function show(ctx: PeopleCtx, screen: Screen, reasons?: readonly string[]): void {
-  const nationality = ctx.s.passage?.credential.nationality ?? null;
-  const reason = reasons ? detailForReasons(reasons) : undefined;
-  ctx.effects.push({ type: 'display', screen, ...(nationality ? { nationality } : {}), ...(reason ? { reason } : {}) });
+  ctx.effects.push(displayEffect(screen, ctx.s.passage?.credential.nationality ?? null, reasons));
 }
 
 /**
@@ -66,52 +54,29 @@ export function decideNow(ctx: PeopleCtx, p: PeoplePassage, override?: OfficerOv
 export function enter(ctx: PeopleCtx, phase: PeoplePhase, timeoutMs: number | null): void {
   ctx.s.phase = phase;
   if (ctx.s.passage) ctx.s.passage.beamBroken = false;
-  if (timeoutMs === null) disarm(ctx);
+  if (timeoutMs === null) disarmTimer(ctx);
   else arm(ctx, phase, timeoutMs);
-}
-
-function journalDraft(ctx: PeopleCtx, p: PeoplePassage, v: Verdict): JournalDraft {
-  return {
-    kind: 'people',
-    direction: ctx.config.policy.direction,
-    stages: { ...p.stages, decided: ctx.at },
-    evidence: {
-      passageRef: p.ref,
-      credential: credentialJournal(p.credential),
-      face: faceJournal(p.face),
-      personCount: p.personCount,
-      faceAttempts: p.faceAttempts,
-      missing: [...v.missing],
-      overrideSource: p.overrideSource,
-      supersedes: p.journalIds.length > 0 ? p.journalIds[p.journalIds.length - 1]! : null,
-    },
-    outcome: v.outcome,
-    reasons: [...v.reasons],
-    alarm: v.alarm,
-    officerId: v.officerId ?? null,
-  };
 }
 
 /** The verdict is final: write it to the journal and wait; no door moves until `journaled`. */
 export function conclude(ctx: PeopleCtx, v: Verdict): void {
   const p = ctx.s.passage;
   if (!p) return;
-  p.verdict = v;
-  p.journaled = false;
-  p.stages.decided = ctx.at;
-  if (v.alarm) ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'verdict', reason: v.reasons.join(',') || v.outcome });
-  ctx.effects.push({ type: 'journal', passage: p.ref, record: journalDraft(ctx, p, v) });
+  const evidence = {
+    credential: credentialJournal(p.credential),
+    face: faceJournal(p.face),
+    personCount: p.personCount,
+    faceAttempts: p.faceAttempts,
+  };
+  recordVerdict(ctx, p, v, verdictJournalDraft(ctx, 'people', p, v, evidence));
   show(ctx, 'processing');
   enter(ctx, 'journaling', ctx.config.timeouts.journalMs);
 }
 
 /** The verdict is durable: now the doors may act on it. */
 export function afterJournaled(ctx: PeopleCtx, passageId: string): void {
-  const p = ctx.s.passage;
+  const p = markJournaled(ctx, passageId);
   if (!p || !p.verdict) return;
-  p.journaled = true;
-  p.journalIds.push(passageId);
-  p.stages.journaled = ctx.at;
   const v = p.verdict;
   const t = ctx.config.timeouts;
   if (v.outcome === 'grant') {
@@ -145,17 +110,14 @@ export function afterJournaled(ctx: PeopleCtx, passageId: string): void {
 
 /** Fail secure: the passage is not durable, so nothing moves; an officer must come. */
 export function journalFailed(ctx: PeopleCtx, why: string): void {
-  const p = ctx.s.passage;
-  if (!p) return;
-  p.journaled = false;
-  ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'journal-failed', reason: why });
+  if (!markJournalFailed(ctx, why)) return;
   show(ctx, 'wait-officer');
   enter(ctx, 'held', ctx.config.timeouts.officerMs);
 }
 
 /** Passage over: back to waiting for the next traveller. */
 export function toIdle(ctx: PeopleCtx): void {
-  disarm(ctx);
+  disarmTimer(ctx);
   ctx.s.passage = null;
   ctx.s.phase = 'idle';
   ctx.effects.push({ type: 'display', screen: 'scan-credential' });

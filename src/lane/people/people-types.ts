@@ -3,6 +3,7 @@
  */
 import type { CredentialEvidence, FaceEvidence, Facts, Policy, Verdict } from '../../decision/types.js';
 import type { ArmedTimer, FlowEffect, OverrideSource, PassageRef, Suspension } from '../flow-types.js';
+import type { FlowCtx } from '../flow-kit.js';
 
 export interface PeopleTimeouts {
   /** Credential lookup in the cache. */
@@ -99,10 +100,5 @@ export interface PeopleFlowState {
   passagesStarted: number;
 }
 
-/** Working copy for one step: the state being built and the effects emitted so far. */
-export interface PeopleCtx {
-  config: PeopleFlowConfig;
-  s: PeopleFlowState;
-  effects: FlowEffect[];
-  at: number;
-}
+/** Working copy for one step (see FlowCtx in ../flow-kit.ts). */
+export type PeopleCtx = FlowCtx<PeopleFlowConfig, PeopleFlowState>;

@@ -5,17 +5,18 @@
  * Every step has a timeout clamped to the passage deadline; emergencies, free pass, device faults and
  * journal failures suspend the lane until the cause clears (and a person resets where needed).
  */
-import type { OfficerOverride } from '../../decision/types.js';
 import {
-  applySuspensionEvent,
-  eventShapeProblem,
-  isSuspended,
-  noSuspension,
-  suspendedScreen,
-  type CommonFlowEvent,
-  type FlowStep,
-  type VehicleFlowEvent,
-} from '../flow-types.js';
+  currentPassage,
+  guardedStep,
+  ignore,
+  isSuspensionEvent,
+  noteOverride,
+  officerNotAttended,
+  onSuspensionEvent,
+  overrideVerdict,
+  takeDueTimer,
+} from '../flow-kit.js';
+import { noSuspension, type FlowStep, type VehicleFlowEvent } from '../flow-types.js';
 import { actuate, afterJournaled, bestPlate, conclude, decideNow, enter, journalFailed, show, suspend, toIdle } from './vehicle-steps.js';
 import { vehiclePassageLimitMs, type VehicleCtx, type VehicleFlowConfig, type VehicleFlowState, type VehiclePassage } from './vehicle-types.js';
 
@@ -25,63 +26,18 @@ export function initialVehicleState(): VehicleFlowState {
 
 /** One step. Never throws: an unexpected failure suspends the lane (fail secure) and raises an alarm. */
 export function stepVehicle(config: VehicleFlowConfig, state: VehicleFlowState, event: VehicleFlowEvent): FlowStep<VehicleFlowState> {
-  const problem = eventShapeProblem(event);
-  if (problem) return { state, effects: [{ type: 'ignored', event: eventName(event), reason: problem }] };
-  const ctx: VehicleCtx = { config, s: structuredClone(state), effects: [], at: event.at };
-  try {
-    route(ctx, event);
-    return { state: ctx.s, effects: ctx.effects };
-  } catch (err) {
-    const s: VehicleFlowState = { ...structuredClone(state), phase: 'suspended', passage: null, timer: null };
-    s.suspension.internalError = true;
-    const why = err instanceof Error ? err.message.slice(0, 120) : 'non-error thrown';
-    return {
-      state: s,
-      effects: [
-        ...(state.timer ? [{ type: 'cancel-timer' as const, name: state.timer.name }] : []),
-        { type: 'alarm', passage: state.passage?.ref ?? null, kind: 'internal-error', reason: `${event.type}: ${why}` },
-        { type: 'display', screen: 'lane-closed' },
-      ],
-    };
-  }
-}
-
-function eventName(e: unknown): string {
-  const t = typeof e === 'object' && e !== null ? (e as { type?: unknown }).type : undefined;
-  return typeof t === 'string' ? t.slice(0, 40) : 'unknown';
-}
-
-function ignore(ctx: VehicleCtx, e: VehicleFlowEvent, reason: string): void {
-  ctx.effects.push({ type: 'ignored', event: e.type, reason });
-}
-
-function current(ctx: VehicleCtx, e: { passage: string }): VehiclePassage | null {
-  const p = ctx.s.passage;
-  return p && p.ref === e.passage ? p : null;
+  return guardedStep(config, state, event, route);
 }
 
 function route(ctx: VehicleCtx, e: VehicleFlowEvent): void {
-  switch (e.type) {
-    case 'emergency':
-    case 'free-pass':
-    case 'device-fault':
-    case 'device-ok':
-    case 'reset':
-      return onSuspensionEvent(ctx, e);
-    case 'loop':
-      return onLoop(ctx, e.occupied === true);
-    default:
-      break;
-  }
+  if (isSuspensionEvent(e)) return onSuspensionEvent(ctx, e, suspend, resume);
+  if (e.type === 'loop') return onLoop(ctx, e.occupied === true);
   if (ctx.s.phase === 'suspended') return ignore(ctx, e, 'lane suspended');
   const p = ctx.s.passage;
   const { phase } = ctx.s;
   switch (e.type) {
     case 'timer':
-      if (!ctx.s.timer || ctx.s.timer.name !== e.name) return ignore(ctx, e, 'timer not armed (stale)');
-      if (e.at < ctx.s.timer.dueAt) return ignore(ctx, e, 'timer not yet due');
-      ctx.s.timer = null;
-      return onTimeout(ctx);
+      return takeDueTimer(ctx, e) ? onTimeout(ctx) : undefined;
     case 'plate-read':
       if (!p || phase !== 'reading') return ignore(ctx, e, 'read window closed');
       return onPlate(ctx, p, e);
@@ -99,17 +55,17 @@ function route(ctx: VehicleCtx, e: VehicleFlowEvent): void {
       ctx.effects.push({ type: 'lookup-credential', passage: p.ref, credential: e.credential, vehicle: { plate: bestPlate(p), rfid: p.rfid } });
       return enter(ctx, 'looking-up', ctx.config.timeouts.lookupMs);
     case 'facts': {
-      const cur = current(ctx, e);
+      const cur = currentPassage(ctx, e);
       if (!cur || phase !== 'looking-up') return ignore(ctx, e, 'no lookup pending for this passage');
       cur.facts = e.facts;
       cur.stages.identified = ctx.at;
       return afterLookup(ctx, cur);
     }
     case 'journaled':
-      if (!current(ctx, e) || phase !== 'journaling') return ignore(ctx, e, 'no journal write pending for this passage');
+      if (!currentPassage(ctx, e) || phase !== 'journaling') return ignore(ctx, e, 'no journal write pending for this passage');
       return afterJournaled(ctx, e.passageId);
     case 'journal-failed':
-      if (!current(ctx, e) || phase !== 'journaling') return ignore(ctx, e, 'no journal write pending for this passage');
+      if (!currentPassage(ctx, e) || phase !== 'journaling') return ignore(ctx, e, 'no journal write pending for this passage');
       return journalFailed(ctx, String(e.error).slice(0, 120));
     case 'officer-override':
       return onOverride(ctx, e);
@@ -211,17 +167,11 @@ function afterLookup(ctx: VehicleCtx, p: VehiclePassage): void {
 const OVERRIDABLE = new Set(['reading', 'looking-up', 'awaiting-driver', 'held']);
 
 function onOverride(ctx: VehicleCtx, e: Extract<VehicleFlowEvent, { type: 'officer-override' }>): void {
-  const p = ctx.s.passage;
-  if (!p || !OVERRIDABLE.has(ctx.s.phase)) return ignore(ctx, e, `no passage to override in phase ${ctx.s.phase}`);
-  const override: OfficerOverride = { officerId: e.officerId, outcome: e.outcome, reason: e.reason };
-  const v = decideNow(ctx, p, override);
-  if (v.reasons.includes('OVERRIDE_INVALID') || (e.source !== 'lanectl' && e.source !== 'mqtt')) {
-    return ignore(ctx, e, 'override invalid: needs officerId (1-64 chars), a known outcome, a reason and source lanectl|mqtt');
-  }
-  if (ctx.s.phase === 'reading') ctx.effects.push({ type: 'close-read-window', passage: p.ref });
-  p.overrideSource = e.source;
-  p.stages.overridden = ctx.at;
-  conclude(ctx, v);
+  const overridden = overrideVerdict(ctx, e, OVERRIDABLE, decideNow);
+  if (!overridden) return;
+  if (ctx.s.phase === 'reading') ctx.effects.push({ type: 'close-read-window', passage: overridden.p.ref });
+  noteOverride(ctx, overridden.p, e);
+  conclude(ctx, overridden.v);
 }
 
 function onTimeout(ctx: VehicleCtx): void {
@@ -240,31 +190,15 @@ function onTimeout(ctx: VehicleCtx): void {
       actuate(ctx, 'close', 'close-after');
       return toIdle(ctx);
     case 'held':
-      ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'officer-not-attended', reason: p.verdict?.outcome ?? 'journal-failed' });
-      if (!p.journaled) {
-        ctx.s.suspension.journalFailed = true;
-        return suspend(ctx, 'journal-failed');
-      }
+      if (officerNotAttended(ctx, p, suspend)) return;
       return toIdle(ctx);
     default:
       return toIdle(ctx);
   }
 }
 
-function onSuspensionEvent(ctx: VehicleCtx, e: CommonFlowEvent): void {
-  const before = isSuspended(ctx.s.suspension);
-  const change = applySuspensionEvent(ctx.s.suspension, e);
-  if (change === null) {
-    ctx.effects.push({ type: 'ignored', event: e.type, reason: 'nothing to change' });
-    return;
-  }
-  if (change !== 'changed') ctx.effects.push({ type: 'alarm', passage: ctx.s.passage?.ref ?? null, kind: change, reason: e.type });
-  const after = isSuspended(ctx.s.suspension);
-  if (!before && after) return suspend(ctx, e.type);
-  if (before && !after) {
-    toIdle(ctx);
-    if (ctx.s.loopOccupied) startPassage(ctx); // a vehicle already waiting is served, not ignored
-    return;
-  }
-  if (after) ctx.effects.push({ type: 'display', screen: suspendedScreen(ctx.s.suspension) });
+/** Back in service after a suspension: a vehicle already waiting on the loop is served, not ignored. */
+function resume(ctx: VehicleCtx): void {
+  toIdle(ctx);
+  if (ctx.s.loopOccupied) startPassage(ctx);
 }

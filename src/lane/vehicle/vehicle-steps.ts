@@ -4,35 +4,19 @@
  */
 import { decide } from '../../decision/index.js';
 import type { Evidence, OfficerOverride, PlateRead, Verdict } from '../../decision/types.js';
-import { detailForReasons } from '../../display/reason-details.js';
 import type { Screen } from '../../display/display-state.js';
-import { credentialJournal, suspendedScreen, unavailableFacts, type ActuatePurpose, type ActuatorAction, type JournalDraft } from '../flow-types.js';
+import { armTimer, disarmTimer, displayEffect, markJournalFailed, markJournaled, recordVerdict, suspendLane, verdictJournalDraft } from '../flow-kit.js';
+import { credentialJournal, unavailableFacts, type ActuatePurpose, type ActuatorAction, type JournalDraft } from '../flow-types.js';
 import type { VehicleCtx, VehiclePassage, VehiclePhase } from './vehicle-types.js';
-
-export function arm(ctx: VehicleCtx, step: string, ms: number): void {
-  const p = ctx.s.passage;
-  const dueAt = p ? Math.max(ctx.at, Math.min(ctx.at + ms, p.deadline)) : ctx.at + ms;
-  const name = `vehicle:${p?.ref ?? 'lane'}:${step}`;
-  ctx.s.timer = { name, dueAt };
-  ctx.effects.push({ type: 'set-timer', name, ms: dueAt - ctx.at, dueAt });
-}
-
-export function disarm(ctx: VehicleCtx): void {
-  if (!ctx.s.timer) return;
-  ctx.effects.push({ type: 'cancel-timer', name: ctx.s.timer.name });
-  ctx.s.timer = null;
-}
 
 export function enter(ctx: VehicleCtx, phase: VehiclePhase, timeoutMs: number | null): void {
   ctx.s.phase = phase;
-  if (timeoutMs === null) disarm(ctx);
-  else arm(ctx, phase, timeoutMs);
+  if (timeoutMs === null) disarmTimer(ctx);
+  else armTimer(ctx, 'vehicle', phase, timeoutMs);
 }
 
 export function show(ctx: VehicleCtx, screen: Screen, reasons?: readonly string[]): void {
-  const nationality = ctx.s.passage?.credential?.nationality ?? null;
-  const reason = reasons ? detailForReasons(reasons) : undefined;
-  ctx.effects.push({ type: 'display', screen, ...(nationality ? { nationality } : {}), ...(reason ? { reason } : {}) });
+  ctx.effects.push(displayEffect(screen, ctx.s.passage?.credential?.nationality ?? null, reasons));
 }
 
 /**
@@ -78,46 +62,24 @@ function plateJournal(r: PlateRead | null): JournalDraft['evidence'][string] {
   return r ? { text: r.text, country: r.country, confidence: r.confidence } : null;
 }
 
-function journalDraft(ctx: VehicleCtx, p: VehiclePassage, v: Verdict): JournalDraft {
-  return {
-    kind: 'vehicle',
-    direction: ctx.config.policy.direction,
-    stages: { ...p.stages, decided: ctx.at },
-    evidence: {
-      passageRef: p.ref,
-      plateFront: plateJournal(p.front),
-      plateRear: plateJournal(p.rear),
-      epc: p.rfid?.epc ?? null,
-      otherEpcs: [...p.otherEpcs],
-      driverCredential: credentialJournal(p.credential),
-      missing: [...v.missing],
-      overrideSource: p.overrideSource,
-      supersedes: p.journalIds.length > 0 ? p.journalIds[p.journalIds.length - 1]! : null,
-    },
-    outcome: v.outcome,
-    reasons: [...v.reasons],
-    alarm: v.alarm,
-    officerId: v.officerId ?? null,
-  };
-}
-
+/** The verdict is final: write it to the journal and wait; the barrier stays until `journaled`. */
 export function conclude(ctx: VehicleCtx, v: Verdict): void {
   const p = ctx.s.passage;
   if (!p) return;
-  p.verdict = v;
-  p.journaled = false;
-  p.stages.decided = ctx.at;
-  if (v.alarm) ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'verdict', reason: v.reasons.join(',') || v.outcome });
-  ctx.effects.push({ type: 'journal', passage: p.ref, record: journalDraft(ctx, p, v) });
+  const evidence = {
+    plateFront: plateJournal(p.front),
+    plateRear: plateJournal(p.rear),
+    epc: p.rfid?.epc ?? null,
+    otherEpcs: [...p.otherEpcs],
+    driverCredential: credentialJournal(p.credential),
+  };
+  recordVerdict(ctx, p, v, verdictJournalDraft(ctx, 'vehicle', p, v, evidence));
   enter(ctx, 'journaling', ctx.config.timeouts.journalMs);
 }
 
 export function afterJournaled(ctx: VehicleCtx, passageId: string): void {
-  const p = ctx.s.passage;
+  const p = markJournaled(ctx, passageId);
   if (!p || !p.verdict) return;
-  p.journaled = true;
-  p.journalIds.push(passageId);
-  p.stages.journaled = ctx.at;
   if (p.verdict.outcome === 'grant') {
     actuate(ctx, 'open', 'grant');
     show(ctx, 'vehicle-proceed');
@@ -130,44 +92,22 @@ export function afterJournaled(ctx: VehicleCtx, passageId: string): void {
 }
 
 export function journalFailed(ctx: VehicleCtx, why: string): void {
-  const p = ctx.s.passage;
-  if (!p) return;
-  p.journaled = false;
-  ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'journal-failed', reason: why });
+  if (!markJournalFailed(ctx, why)) return;
   show(ctx, 'vehicle-stop', ['STORE_UNAVAILABLE']);
   enter(ctx, 'held', ctx.config.timeouts.officerMs);
 }
 
 export function toIdle(ctx: VehicleCtx): void {
-  disarm(ctx);
+  disarmTimer(ctx);
   ctx.s.passage = null;
   ctx.s.phase = 'idle';
   // A refused vehicle may still stand on the loop: keep it stopped until it has gone.
   ctx.effects.push({ type: 'display', screen: ctx.s.loopOccupied ? 'vehicle-stop' : 'vehicle-advance' });
 }
 
-/** Hands the lane to the interlocks; a passage not yet durable is journaled as abandoned (refer). */
+/** Hands the lane to the interlocks (see suspendLane); an open read window is closed first. */
 export function suspend(ctx: VehicleCtx, cause: string): void {
   const p = ctx.s.passage;
-  if (p && !p.journaled) {
-    if (ctx.s.phase === 'reading') ctx.effects.push({ type: 'close-read-window', passage: p.ref });
-    ctx.effects.push({
-      type: 'journal',
-      passage: p.ref,
-      record: {
-        kind: 'vehicle',
-        direction: ctx.config.policy.direction,
-        stages: { ...p.stages, abandoned: ctx.at },
-        evidence: { passageRef: p.ref, abandoned: cause },
-        outcome: 'refer',
-        reasons: [...(p.verdict?.reasons ?? [])],
-        alarm: true,
-        officerId: p.verdict?.officerId ?? null,
-      },
-    });
-  }
-  disarm(ctx);
-  ctx.s.passage = null;
-  ctx.s.phase = 'suspended';
-  ctx.effects.push({ type: 'display', screen: suspendedScreen(ctx.s.suspension) });
+  if (p && !p.journaled && ctx.s.phase === 'reading') ctx.effects.push({ type: 'close-read-window', passage: p.ref });
+  suspendLane(ctx, 'vehicle', cause);
 }

@@ -3,6 +3,7 @@
  */
 import type { CredentialEvidence, Facts, PlateRead, Policy, RfidRead, Verdict } from '../../decision/types.js';
 import type { ArmedTimer, FlowEffect, OverrideSource, PassageRef, Suspension } from '../flow-types.js';
+import type { FlowCtx } from '../flow-kit.js';
 
 export interface VehicleTimeouts {
   /** Plate and RFID reads are collected for at most this long after the loop is occupied. */
@@ -71,9 +72,5 @@ export interface VehicleFlowState {
   passagesStarted: number;
 }
 
-export interface VehicleCtx {
-  config: VehicleFlowConfig;
-  s: VehicleFlowState;
-  effects: FlowEffect[];
-  at: number;
-}
+/** Working copy for one step (see FlowCtx in ../flow-kit.ts). */
+export type VehicleCtx = FlowCtx<VehicleFlowConfig, VehicleFlowState>;

@@ -1,6 +1,6 @@
 import { DEFAULT_PEOPLE_POLICY } from '../../../../src/decision/index.js';
 import type { CredentialEvidence, FaceEvidence, Facts } from '../../../../src/decision/types.js';
-import type { FlowEffect, PeopleFlowEvent } from '../../../../src/lane/flow-types.js';
+import type { PeopleFlowEvent } from '../../../../src/lane/flow-types.js';
 import {
   DEFAULT_PEOPLE_TIMEOUTS,
   initialPeopleState,
@@ -8,8 +8,9 @@ import {
   type PeopleFlowConfig,
   type PeopleFlowState,
 } from '../../../../src/lane/people/index.js';
+import { LaneDriver } from '../flow-test-kit.js';
 
-export const T0 = 1_700_000_000_000;
+export { T0, of } from '../flow-test-kit.js';
 
 export const CONFIG: PeopleFlowConfig = {
   policy: { ...DEFAULT_PEOPLE_POLICY },
@@ -61,33 +62,10 @@ export function face(over: Partial<FaceEvidence> = {}): FaceEvidence {
   };
 }
 
-type Input = PeopleFlowEvent extends infer E ? (E extends PeopleFlowEvent ? Omit<E, 'at'> & { at?: number } : never) : never;
-
 /** A people lane driven event by event, 100 ms apart unless an event names its time. */
-export class PeopleLane {
-  state: PeopleFlowState = initialPeopleState();
-  at = T0;
-  readonly all: FlowEffect[] = [];
-
-  constructor(readonly config: PeopleFlowConfig = CONFIG) {}
-
-  send(e: Input): FlowEffect[] {
-    this.at = e.at ?? this.at + 100;
-    const step = stepPeople(this.config, this.state, { ...e, at: this.at } as PeopleFlowEvent);
-    this.state = step.state;
-    this.all.push(...step.effects);
-    return step.effects;
-  }
-
-  /** Fires the armed timer at its due time. */
-  timeout(): FlowEffect[] {
-    const t = this.state.timer;
-    if (!t) throw new Error(`no timer armed in phase ${this.state.phase}`);
-    return this.send({ type: 'timer', name: t.name, at: t.dueAt });
-  }
-
-  get ref(): string {
-    return this.state.passage?.ref ?? 'none';
+export class PeopleLane extends LaneDriver<PeopleFlowConfig, PeopleFlowState, PeopleFlowEvent> {
+  constructor(config: PeopleFlowConfig = CONFIG) {
+    super(config, stepPeople, initialPeopleState());
   }
 
   /** Credential presented and looked up, traveller inside, faces requested. */
@@ -98,6 +76,3 @@ export class PeopleLane {
     this.send({ type: 'entry-beam', count: 1, clear: true });
   }
 }
-
-export const of = <T extends FlowEffect['type']>(effects: FlowEffect[], type: T): Extract<FlowEffect, { type: T }>[] =>
-  effects.filter((e): e is Extract<FlowEffect, { type: T }> => e.type === type);

@@ -8,8 +8,9 @@ import {
   type VehicleFlowConfig,
   type VehicleFlowState,
 } from '../../../../src/lane/vehicle/index.js';
+import { LaneDriver } from '../flow-test-kit.js';
 
-export const T0 = 1_700_000_000_000;
+export { T0, of } from '../flow-test-kit.js';
 
 export const CONFIG: VehicleFlowConfig = { policy: { ...DEFAULT_VEHICLE_POLICY }, timeouts: { ...DEFAULT_VEHICLE_TIMEOUTS }, rearCamera: false };
 
@@ -44,31 +45,9 @@ export function facts(over: Partial<Facts> = {}): Facts {
   };
 }
 
-type Input = VehicleFlowEvent extends infer E ? (E extends VehicleFlowEvent ? Omit<E, 'at'> & { at?: number } : never) : never;
-
-export class VehicleLane {
-  state: VehicleFlowState = initialVehicleState();
-  at = T0;
-  readonly all: FlowEffect[] = [];
-
-  constructor(readonly config: VehicleFlowConfig = CONFIG) {}
-
-  send(e: Input): FlowEffect[] {
-    this.at = e.at ?? this.at + 100;
-    const step = stepVehicle(this.config, this.state, { ...e, at: this.at } as VehicleFlowEvent);
-    this.state = step.state;
-    this.all.push(...step.effects);
-    return step.effects;
-  }
-
-  timeout(): FlowEffect[] {
-    const t = this.state.timer;
-    if (!t) throw new Error(`no timer armed in phase ${this.state.phase}`);
-    return this.send({ type: 'timer', name: t.name, at: t.dueAt });
-  }
-
-  get ref(): string {
-    return this.state.passage?.ref ?? 'none';
+export class VehicleLane extends LaneDriver<VehicleFlowConfig, VehicleFlowState, VehicleFlowEvent> {
+  constructor(config: VehicleFlowConfig = CONFIG) {
+    super(config, stepVehicle, initialVehicleState());
   }
 
   /** Loop occupied, plate and tag read: returns the effects of the last read (lookup requested). */
@@ -78,6 +57,3 @@ export class VehicleLane {
     return this.send({ type: 'rfid-read', rfid: { epc: EPC, tid: null } });
   }
 }
-
-export const of = <T extends FlowEffect['type']>(effects: FlowEffect[], type: T): Extract<FlowEffect, { type: T }>[] =>
-  effects.filter((e): e is Extract<FlowEffect, { type: T }> => e.type === type);
