@@ -4,20 +4,22 @@ import type { HealthReport, HealthState, Service } from '../app/service.js';
 import type { LaneConfig } from '../settings/lane-config.schema.js';
 import { parseEd25519PublicKey, type LaneSecrets } from '../settings/secrets.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { uuidv7 } from '../util/ids.js';
 import type { Logger } from '../util/logger.js';
 import { Availability, type LaneStateInfo } from './availability.js';
 import { CommandIntake } from './commands/command-intake.js';
+import { DeviceHealthWatch } from './device-health-watch.js';
 import { CommandLog } from './commands/command-log.js';
 import type { LaneCommandHandler } from './commands/lane-command-handler.js';
+import { connectionSettings } from './connection/client-options.js';
 import { MqttConnection } from './connection/mqtt-connection.js';
 import { uploadEvidence, type EvidenceSource, type EvidenceUploadResult } from './evidence-upload.js';
 import { ListIntake } from './lists/list-intake.js';
-import { ResyncRequests } from './lists/resync-requests.js';
+import { resyncMessage, ResyncRequests } from './lists/resync-requests.js';
 import { BacklogMeter, type BacklogReading } from './outbox/backlog-meter.js';
 import { OutboxDrainer } from './outbox/outbox-drainer.js';
 import { QuotaWatch } from './outbox/quota-watch.js';
 import type { SyncStore } from './store-port.js';
+import { healthReport, outboxSnapshot, syncStatus, withTimeout, type LinkReportParts } from './link-reports.js';
 import type { OutboxSnapshot, SyncStatusSnapshot } from './sync-status.js';
 import { SyncStateTable } from './sync-tables.js';
 import { resolveTuning, type SyncTuning } from './sync-tuning.js';
@@ -65,6 +67,7 @@ export class MqttLink implements Service {
   private readonly drainer: OutboxDrainer;
   private meter: BacklogMeter | null = null;
   private stateTable: SyncStateTable | null = null;
+  private deviceWatch: DeviceHealthWatch | null = null;
   private readonly quota: QuotaWatch;
   private readonly resync: ResyncRequests;
   private commandLog: CommandLog | null = null;
@@ -120,16 +123,7 @@ export class MqttLink implements Service {
     });
     this.resync = new ResyncRequests({ clock: opts.clock, log: opts.log, send: (list, reason, detail) => this.sendResync(list, reason, detail) });
     this.connection = new MqttConnection({
-      settings: {
-        url: config.url,
-        clientId: config.clientId ?? `lane-${config.site}-${config.lane}`,
-        protocolVersion: config.protocolVersion,
-        keepaliveSeconds: config.keepaliveSeconds,
-        connectTimeoutMs: this.tuning.connectTimeoutMs,
-        username: config.username,
-        password: opts.secrets.mqttPassword,
-        tls: config.tls,
-      },
+      settings: connectionSettings(config, opts.secrets.mqttPassword, this.tuning.connectTimeoutMs),
       will: () => this.availability.willForNextAttempt(),
       clock: opts.clock,
       log: opts.log,
@@ -147,6 +141,7 @@ export class MqttLink implements Service {
     this.setState('starting');
     const now = this.clock.now();
     this.meter = new BacklogMeter(this.store.database, this.store.outbox.lane);
+    this.deviceWatch = new DeviceHealthWatch(this.store, this.log);
     this.commandLog = new CommandLog(this.store.database);
     const interrupted = this.commandLog.closeInterrupted(now);
     if (interrupted.length > 0) this.log.warn({ ids: interrupted }, 'commands interrupted by the last stop were closed, not re-run');
@@ -178,6 +173,12 @@ export class MqttLink implements Service {
     this.checkBacklog();
     this.backlogTimer = this.clock.setInterval(() => this.checkBacklog(), this.tuning.backlogCheckMs);
     this.housekeepingTimer = this.clock.setInterval(() => this.housekeeping(), HOUSEKEEPING_MS);
+    if (!this.opts.config.enabled) {
+      // Still measures the outbox (quota alarms, lanectl outbox); just never connects.
+      this.log.warn('mqtt.enabled is false: not connecting; the outbox keeps filling');
+      this.refreshState();
+      return;
+    }
     this.connection.start();
   }
 
@@ -192,38 +193,14 @@ export class MqttLink implements Service {
     this.drainer.stop();
     await this.connection.stop(async (client) => {
       const offline = JSON.stringify(this.availability.offline('shutdown'));
-      await this.withTimeout(client.publishAsync(this.topics.state, offline, { qos: 1, retain: true }), 2_000);
+      await withTimeout(this.clock, client.publishAsync(this.topics.state, offline, { qos: 1, retain: true }), 2_000);
     });
     this.announced = false;
     this.refreshState();
   }
 
   health(): HealthReport {
-    const c = this.connection.status();
-    const d = this.drainer.counters;
-    const cmd = this.commands?.counters;
-    const l = this.lists?.counters;
-    return {
-      state: this.healthState,
-      since: this.since,
-      reconnects: c.reconnects,
-      lastError: this.problem() ?? c.lastError,
-      counters: {
-        birth: this.availability.birth,
-        backlog: this.backlog.pending,
-        backlogBytes: this.backlog.bytes,
-        inflight: this.drainer.inflightCount,
-        published: d.published,
-        delivered: d.delivered,
-        publishFailures: d.failed,
-        commandsAccepted: cmd?.accepted ?? 0,
-        commandsRejected: cmd?.rejected ?? 0,
-        deltasApplied: l?.deltasApplied ?? 0,
-        listGaps: l?.gaps ?? 0,
-        snapshotsSwapped: l?.snapshotsSwapped ?? 0,
-        listMessagesRejected: l?.listMessagesRejected ?? 0,
-      },
-    };
+    return healthReport(this.parts(), this.healthState, this.since, this.problem());
   }
 
   /** sync-now: re-announce, send the backlog without the rate limit, optionally ask for every list. */
@@ -262,61 +239,32 @@ export class MqttLink implements Service {
   }
 
   status(): SyncStatusSnapshot {
-    const d = this.drainer.counters;
-    const cmd = this.commands?.counters ?? { accepted: 0, rejected: 0, rejectionsNotPublished: 0 };
-    const l = this.lists?.counters;
-    return {
-      enabled: this.opts.config.enabled,
-      connection: this.connection.status(),
-      topicBase: this.topics.laneBase,
-      birth: this.availability.birth,
-      announced: this.announced,
-      outbox: {
-        pending: this.backlog.pending,
-        pendingBytes: this.backlog.bytes,
-        oldestAt: this.backlog.oldestAt,
-        inflight: this.drainer.inflightCount,
-        catchingUp: this.drainer.catchingUp,
-        quotaBytes: this.tuning.outboxQuotaBytes,
-        quotaLevel: this.quota.level,
-        drainRatePerSecond: this.tuning.drainRatePerSecond,
-        published: d.published,
-        delivered: d.delivered,
-        failed: d.failed,
-      },
-      commands: { ...cmd, trustedKeys: this.keys.length },
-      lists: {
-        versions: Object.fromEntries(this.store.lists.versions().map((v) => [v.list, { version: v.version, updatedAt: v.updatedAt, rowCount: v.rowCount }])),
-        awaitingSnapshot: this.resync.lists(),
-        deltasApplied: l?.deltasApplied ?? 0,
-        deltasReplayed: l?.deltasReplayed ?? 0,
-        gaps: l?.gaps ?? 0,
-        snapshotsSwapped: l?.snapshotsSwapped ?? 0,
-        rejected: l?.listMessagesRejected ?? 0,
-      },
-    };
+    return syncStatus(this.parts());
   }
 
   /** The first `limit` undelivered rows (no payloads) and the backlog figures. */
   outboxSnapshot(limit: number): OutboxSnapshot {
     this.checkBacklog();
-    const rows = this.store.outbox.pending(Math.max(1, Math.min(1000, limit)), 0).map((r) => ({
-      seq: r.seq,
-      messageId: r.messageId,
-      topic: r.topic,
-      bytes: Buffer.byteLength(r.payload),
-      createdAt: r.createdAt,
-      attempts: r.attempts,
-      lastAttemptAt: r.lastAttemptAt,
-    }));
+    return outboxSnapshot(this.parts(), limit);
+  }
+
+  private parts(): LinkReportParts {
     return {
-      pending: this.backlog.pending,
-      pendingBytes: this.backlog.bytes,
-      oldestAt: this.backlog.oldestAt,
-      quotaBytes: this.tuning.outboxQuotaBytes,
-      quotaLevel: this.quota.level,
-      connected: this.connection.connected !== null,
-      rows,
+      enabled: this.opts.config.enabled,
+      running: this.running,
+      connection: this.connection,
+      drainer: this.drainer,
+      commands: this.commands?.counters ?? null,
+      lists: this.lists?.counters ?? null,
+      backlog: this.backlog,
+      quota: this.quota,
+      tuning: this.tuning,
+      trustedKeys: this.keys.length,
+      birth: this.availability.birth,
+      announced: this.announced,
+      awaitingSnapshot: this.resync.lists(),
+      store: this.store,
+      topicBase: this.topics.laneBase,
     };
   }
 
@@ -399,8 +347,7 @@ export class MqttLink implements Service {
   private sendResync(list: string, reason: ResyncReason, detail: string): boolean {
     if (this.connection.connected === null) return false;
     const haveVersion = this.store.lists.versions().find((v) => v.list === list)?.version ?? 0;
-    const { site, lane } = this.topics.id;
-    const message = { v: 1, site, lane, id: uuidv7(this.clock.now()), list, haveVersion, reason, detail: detail.slice(0, 500), at: isoOf(this.clock.now()) };
+    const message = resyncMessage(this.topics.id, list, haveVersion, reason, detail, this.clock.now());
     this.publishJson(this.topics.resyncRequest, JSON.stringify(message), false).catch((err: unknown) =>
       this.log.warn({ err, list }, 'resync request not published; sent again later'),
     );
@@ -427,6 +374,21 @@ export class MqttLink implements Service {
       this.refreshState();
     }
     this.resync.tick();
+    this.watchDevices();
+  }
+
+  /** Device health changes become outbox events; the state message follows. */
+  private watchDevices(): void {
+    const laneState = this.opts.laneState;
+    if (laneState === undefined || this.deviceWatch === null) return;
+    try {
+      if (this.deviceWatch.check(laneState().devices)) {
+        this.drainer.kick();
+        this.announceSoon();
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'device health not checked');
+    }
   }
 
   private housekeeping(): void {
@@ -440,13 +402,14 @@ export class MqttLink implements Service {
 
   /** A standing problem that keeps the link degraded even while connected. */
   private problem(): string | null {
+    if (!this.opts.config.enabled) return 'mqtt.enabled is false: not connecting; the outbox keeps filling';
     if (this.quota.level !== 'ok') return `outbox ${this.quota.level === 'exceeded' ? 'over' : 'near'} its quota (${this.backlog.pending} messages waiting)`;
     return this.subscribeProblem ?? this.setupError;
   }
 
   /** stopped / starting (never connected yet) / degraded (offline or a standing problem) / ok. */
   private refreshState(): void {
-    if (!this.running) return this.setState('stopped');
+    if (!this.running || !this.opts.config.enabled) return this.setState('stopped');
     if (!this.everUp) return this.setState(this.problem() === null ? 'starting' : 'degraded');
     const up = this.connection.connected !== null && this.announced;
     this.setState(up && this.problem() === null ? 'ok' : 'degraded');
@@ -456,21 +419,5 @@ export class MqttLink implements Service {
     if (state === this.healthState) return;
     this.healthState = state;
     this.since = this.clock.now();
-  }
-
-  private withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-    return new Promise((resolve, reject) => {
-      const t = this.clock.setTimeout(() => resolve(undefined), ms);
-      p.then(
-        (v) => {
-          t.cancel();
-          resolve(v);
-        },
-        (err: unknown) => {
-          t.cancel();
-          reject(err as Error);
-        },
-      );
-    });
   }
 }

@@ -17,8 +17,24 @@ export interface AedesBroker {
   close(): Promise<void>;
 }
 
-async function open(port: number, shouldRefuse: () => boolean): Promise<{ broker: Aedes; server: Server; sockets: Set<Socket> }> {
-  const broker = await Aedes.createBroker();
+export interface AedesOptions {
+  /** Checks CONNECT credentials; absent: anonymous access. */
+  authenticate?(username: string | undefined, password: string | undefined): boolean;
+}
+
+async function open(port: number, shouldRefuse: () => boolean, opts: AedesOptions): Promise<{ broker: Aedes; server: Server; sockets: Set<Socket> }> {
+  const check = opts.authenticate;
+  const broker = await Aedes.createBroker(
+    check === undefined
+      ? {}
+      : {
+          authenticate: (_client, username, password, done) => {
+            if (check(username, password?.toString('utf8'))) return done(null, true);
+            const err = Object.assign(new Error('bad username or password'), { returnCode: 4 });
+            done(err as never, false);
+          },
+        },
+  );
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     if (shouldRefuse()) {
@@ -42,9 +58,9 @@ async function shut(parts: { broker: Aedes; server: Server; sockets: Set<Socket>
   await new Promise<void>((resolve) => parts.server.close(() => resolve()));
 }
 
-export async function startAedes(): Promise<AedesBroker> {
+export async function startAedes(opts: AedesOptions = {}): Promise<AedesBroker> {
   let refuse = false;
-  let parts = await open(0, () => refuse);
+  let parts = await open(0, () => refuse, opts);
   const address = parts.server.address();
   if (address === null || typeof address === 'string') throw new Error('aedes: no TCP address');
   const port = address.port;
@@ -58,10 +74,10 @@ export async function startAedes(): Promise<AedesBroker> {
     set refuseConnections(v: boolean) {
       refuse = v;
     },
-    async restart(opts = {}) {
+    async restart(restartOpts = {}) {
       await shut(parts);
-      if (opts.downMs) await new Promise((r) => setTimeout(r, opts.downMs));
-      parts = await open(port, () => refuse);
+      if (restartOpts.downMs) await new Promise((r) => setTimeout(r, restartOpts.downMs));
+      parts = await open(port, () => refuse, opts);
       handle.broker = parts.broker;
     },
     async close() {

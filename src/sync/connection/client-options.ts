@@ -17,6 +17,33 @@ export interface ConnectionSettings {
   tls?: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized: boolean };
 }
 
+/** Settings from the lane config's mqtt section (the password comes from the secrets file). */
+export function connectionSettings(
+  config: {
+    url: string;
+    clientId?: string;
+    site: string;
+    lane: string;
+    protocolVersion: 5 | 4;
+    keepaliveSeconds: number;
+    username?: string;
+    tls?: ConnectionSettings['tls'];
+  },
+  password: string | undefined,
+  connectTimeoutMs: number,
+): ConnectionSettings {
+  return {
+    url: config.url,
+    clientId: config.clientId ?? `lane-${config.site}-${config.lane}`,
+    protocolVersion: config.protocolVersion,
+    keepaliveSeconds: config.keepaliveSeconds,
+    connectTimeoutMs,
+    username: config.username,
+    password,
+    tls: config.tls,
+  };
+}
+
 export interface WillMessage {
   topic: string;
   payload: string;

@@ -1,6 +1,14 @@
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import type { ResyncReason } from '../wire/up-messages.js';
+import { uuidv7 } from '../../util/ids.js';
+import type { LaneIdentity } from '../topics.js';
+import { isoOf } from '../wire/common.js';
+import type { ResyncReason, ResyncRequest } from '../wire/up-messages.js';
+
+/** The lists/resync message (schema: wire/up-messages.ts resyncRequestSchema). */
+export function resyncMessage(id: LaneIdentity, list: string, haveVersion: number, reason: ResyncReason, detail: string, now: number): ResyncRequest {
+  return { v: 1, site: id.site, lane: id.lane, id: uuidv7(now), list, haveVersion, reason, detail: detail.slice(0, 500), at: isoOf(now) };
+}
 
 interface Pending {
   reason: ResyncReason;

@@ -12,6 +12,9 @@ const PLAIN = /^[A-Za-z0-9._/-]*$/;
 export class EventEnvelope {
   private readonly head: string;
   private readonly topicBase: string;
+  /** Rows committed together share their millisecond: format each instant once. */
+  private lastMs = Number.NaN;
+  private lastIso = '';
 
   constructor(id: LaneIdentity) {
     this.head = `{"v":1,"site":${JSON.stringify(id.site)},"lane":${JSON.stringify(id.lane)},"id":`;
@@ -22,7 +25,11 @@ export class EventEnvelope {
     // Ids are UUIDs and the store checks topics: nothing to escape, but never trust that blindly.
     const id = PLAIN.test(row[1]) ? `"${row[1]}"` : JSON.stringify(row[1]);
     const type = PLAIN.test(row[2]) ? `"${row[2]}"` : JSON.stringify(row[2]);
-    return `${this.head}${id},"seq":${row[0]},"type":${type},"at":"${new Date(row[4]).toISOString()}","body":${row[3]}}`;
+    if (row[4] !== this.lastMs) {
+      this.lastMs = row[4];
+      this.lastIso = new Date(row[4]).toISOString();
+    }
+    return `${this.head}${id},"seq":${row[0]},"type":${type},"at":"${this.lastIso}","body":${row[3]}}`;
   }
 
   topic(row: DrainRow): string {

@@ -79,6 +79,8 @@ describe.skipIf(!mosquittoAvailable())(`MqttLink against Mosquitto (MQTT 5, ${MO
       return s?.state === 'online' && s.birth > firstBirth ? s : undefined;
     }, 15_000, 'retained online state after the restart');
     expect(state).toMatchObject({ site: SITE, lane: LANE, software: { version: '0.1.0-test' } });
+    // The central-sim (clean session) has subscribed again once it sees that retained state too.
+    await c.waitFor(() => (c.states.get(LANE)?.birth ?? 0) > firstBirth || undefined, 10_000, 'central-sim back');
     const result = await c.command(LANE, 'hold-open', { seconds: 10 }, { timeoutMs: 10_000 });
     expect(result).toMatchObject({ status: 'accepted', outcome: { result: 'done' } });
     expect(handler.executed.map((x) => x.name)).toEqual(['hold-open']);

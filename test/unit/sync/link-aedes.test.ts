@@ -111,6 +111,8 @@ describe('MqttLink against an in-process broker (MQTT 3.1.1)', () => {
     await central.publish(`bg/v1/${SITE}/${LANE}/cmd/set-mode`, '{"id": "x"'); // malformed: no readable id
     const invalidResult = await central.waitFor(() => central.unattributedResults[0], 3_000, 'invalid result');
     expect(invalidResult).toMatchObject({ status: 'rejected', reason: 'malformed-json' });
+    const schema = await central.publishCommandPayload(LANE, 'open', JSON.stringify({ id: 'cmd-x1', issuedAt: 'yesterday', args: {} }), 'cmd-x1');
+    expect(schema).toMatchObject({ status: 'rejected', reason: 'schema-violation', id: 'cmd-x1' });
     const expired = await central.command(LANE, 'open', {}, { issuedAt: Date.now() - 3_600_000 });
     expect(expired).toMatchObject({ status: 'rejected', reason: 'expired' });
     const unknown = await central.command(LANE, 'self-destruct', {});

@@ -113,4 +113,23 @@ describe('MqttLink across broker restarts and outages', () => {
     link = null;
     await leaks.assertNoneLeft({ settleMs: 3_000 });
   });
+
+  it('raises the outbox quota alarm while offline (health degraded) and clears it once drained; nothing is dropped', async () => {
+    broker.refuseConnections = true;
+    link = makeLink({ url: broker.url, temp, publicKeyBase64: keys.publicKeyBase64, tuning: { outboxQuotaBytes: 3_000, backlogCheckMs: 50 } }).link;
+    await link.start();
+    const ids = enqueueAlarms(temp.store, 60); // about 2.7 kB of payload: over 80 % of 3 kB
+    await central.waitFor(() => link!.status().outbox.quotaLevel !== 'ok' || undefined, 5_000, 'quota alarm');
+    expect(link.health()).toMatchObject({ state: 'degraded' });
+    expect(link.health().lastError).toMatch(/quota/);
+    broker.refuseConnections = false;
+    await central.waitFor(() => (link!.status().outbox.quotaLevel === 'ok' && temp.store.outbox.stats().backlog === 0) || undefined, 10_000, 'drained, alarm cleared');
+    const alarmRows = temp.store.database
+      .prepare("SELECT message_id, payload FROM outbox WHERE payload LIKE '%outbox-quota%' ORDER BY seq")
+      .all() as { message_id: string; payload: string }[];
+    expect(alarmRows.map((r) => (JSON.parse(r.payload) as { code: string }).code)).toEqual(['outbox-quota-warning', 'outbox-quota-cleared']);
+    await central.waitFor(() => central.ledger.report(LANE).unique === 62, 5_000, 'all events including both alarms');
+    for (const id of [...ids, ...alarmRows.map((r) => r.message_id)]) expect(central.ledger.ids(LANE).has(id)).toBe(true);
+    await central.waitFor(() => link!.health().state === 'ok' || undefined, 5_000, 'ok again');
+  });
 });

@@ -32,6 +32,9 @@ export interface LinkRigOptions {
   protocolVersion?: 4 | 5;
   tuning?: Partial<SyncTuning>;
   handler?: LaneCommandHandler;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized: boolean };
+  username?: string;
+  password?: string;
 }
 
 export function makeLink(o: LinkRigOptions): { link: MqttLink; logs: LogCapture; handler: LaneCommandHandler } {
@@ -46,8 +49,10 @@ export function makeLink(o: LinkRigOptions): { link: MqttLink; logs: LogCapture;
       topicPrefix: 'bg/v1',
       site: SITE,
       lane: LANE,
+      ...(o.tls ? { tls: o.tls } : {}),
+      ...(o.username !== undefined ? { username: o.username } : {}),
     },
-    secrets: { centralPublicKeys: [o.publicKeyBase64] },
+    secrets: { centralPublicKeys: [o.publicKeyBase64], ...(o.password !== undefined ? { mqttPassword: o.password } : {}) },
     store: o.temp.store,
     clock: { now: Date.now, monotonic: () => performance.now(), setTimeout: sysSetTimeout, setInterval: sysSetInterval },
     log: pino({ level: 'debug' }, logs),
