@@ -4,6 +4,8 @@ import { ControlServer } from '../control/server.js';
 import { LaneDisplayServer } from '../display/index.js';
 import type { LaneConfig, LaneSecrets } from '../settings/index.js';
 import { Store } from '../store/index.js';
+import { MqttLink, createBasicCommandHandler } from '../sync/index.js';
+import { packageInfo } from './package-info.js';
 import { resolveSiteKey } from './site-key.js';
 import type { Clock } from '../util/clock.js';
 import type { LogHub } from '../util/logger.js';
@@ -25,6 +27,8 @@ export interface ComposeDeps {
 export interface LaneServices {
   all: Service[];
   store: Store;
+  /** Null when mqtt.enabled is false: passages stay in the outbox until it is turned on. */
+  link: MqttLink | null;
 }
 
 export function buildServices(deps: ComposeDeps): LaneServices {
@@ -72,9 +76,41 @@ export function buildServices(deps: ComposeDeps): LaneServices {
     );
   }
 
+  const link = config.mqtt.enabled ? buildMqttLink(deps, store) : null;
+  if (link) services.push(link);
+
   const driversLog = logHub.child('drivers');
   for (const device of config.devices) {
     services.push(createDevice(device, { clock, log: driversLog }));
   }
-  return { all: services, store };
+  return { all: services, store, link };
+}
+
+function buildMqttLink(deps: ComposeDeps, store: Store): MqttLink {
+  const { config } = deps;
+  const { drainRatePerSecond, maxInflight, clockSkewSeconds, maxCommandLifetimeSeconds, outboxQuotaMb, maxEvidenceKb, ...mqtt } = config.mqtt;
+  let link: MqttLink | null = null;
+  link = new MqttLink({
+    config: { ...mqtt, site: config.lane.site, lane: config.lane.id },
+    secrets: deps.secrets,
+    store,
+    clock: deps.clock,
+    log: deps.logHub.child('sync'),
+    software: packageInfo(),
+    // Until the lane runner exists, actuator commands (open, close, ...) are answered not-supported.
+    commandHandler: createBasicCommandHandler({
+      link: () => link,
+      reloadConfig: () => deps.control.reloadConfig(),
+      laneStatus: () => deps.control.status(),
+    }),
+    tuning: {
+      drainRatePerSecond,
+      maxInflight,
+      clockSkewSeconds,
+      maxCommandLifetimeSeconds,
+      outboxQuotaBytes: outboxQuotaMb * 1024 * 1024,
+      maxEvidenceBytes: maxEvidenceKb * 1024,
+    },
+  });
+  return link;
 }

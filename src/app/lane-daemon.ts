@@ -7,6 +7,7 @@ import { buildServices } from './compose.js';
 import { storeQueriesOf } from './store-control.js';
 import type { StoreQueries } from '../control/store-queries.js';
 import type { Store } from '../store/index.js';
+import type { MqttLink, OutboxSnapshot, SyncStatusSnapshot } from '../sync/index.js';
 import { deriveLaneMode, statusLine } from './lane-status.js';
 import { packageInfo } from './package-info.js';
 import { ServiceGroup, type StartOutcome } from './service-group.js';
@@ -39,6 +40,7 @@ export class LaneDaemon implements ControlContext {
   private readonly notifier: SystemdNotifier;
   private readonly group: ServiceGroup;
   private readonly store: Store;
+  private readonly link: MqttLink | null;
   private readonly watchdog: SystemdWatchdog;
   private phase: 'starting' | 'running' | 'stopping' = 'starting';
   private startedAt = 0;
@@ -55,6 +57,7 @@ export class LaneDaemon implements ControlContext {
     const services = buildServices({ config: opts.config, secrets: opts.secrets, logHub: opts.logHub, clock: this.clock, control: this });
     this.group = new ServiceGroup(services.all, this.log);
     this.store = services.store;
+    this.link = services.link;
     this.watchdog = new SystemdWatchdog({
       notifier: this.notifier,
       env: this.env,
@@ -161,6 +164,14 @@ export class LaneDaemon implements ControlContext {
 
   storeQueries(): StoreQueries | null {
     return storeQueriesOf(this.store, this.clock);
+  }
+
+  syncStatus(): SyncStatusSnapshot | null {
+    return this.link?.status() ?? null;
+  }
+
+  outboxSnapshot(limit: number): OutboxSnapshot | null {
+    return this.link?.outboxSnapshot(limit) ?? null;
   }
 
   /** The policy currently in force (changes live on reload). */

@@ -1,6 +1,7 @@
 import type { HealthReport } from '../app/service.js';
 import type { LogLevel } from '../util/logger.js';
 import type { StoreQueries } from './store-queries.js';
+import type { OutboxSnapshot, SyncStatusSnapshot } from '../sync/sync-status.js';
 
 /**
  * What the daemon exposes to the control socket. The composition root implements it; each
@@ -50,4 +51,7 @@ export interface ControlContext {
   setLogLevel(level: LogLevel): void;
   /** The open store, or null while it is not running (journal and cache commands then fail clearly). */
   storeQueries(): StoreQueries | null;
+  /** The MQTT link's state, or null when mqtt.enabled is false. */
+  syncStatus(): SyncStatusSnapshot | null;
+  outboxSnapshot(limit: number): OutboxSnapshot | null;
 }

@@ -104,6 +104,12 @@ export const mqttSectionSchema = z
       .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, { message: 'must be topic levels without wildcards or slashes at the ends, e.g. bg/v1' })
       .default('bg/v1')
       .describe('Topic prefix before {site}/{lane}/.'),
+    drainRatePerSecond: z.number().int().min(1).default(200).describe('Backlog messages per second while live events flow (live events are not limited).'),
+    maxInflight: z.number().int().min(1).max(65535).default(64).describe('QoS 1 publishes awaiting PUBACK at once.'),
+    clockSkewSeconds: z.number().int().min(0).max(3600).default(120).describe('Accepted clock difference with the central system for command validity.'),
+    maxCommandLifetimeSeconds: z.number().int().min(60).max(604800).default(86400).describe('Commands valid longer than this are refused.'),
+    outboxQuotaMb: z.number().int().min(1).default(512).describe('Disk the outbox backlog may use; an alarm is raised before it fills.'),
+    maxEvidenceKb: z.number().int().min(1).max(16384).default(1024).describe('Largest evidence image sent up.'),
   })
   .superRefine((mqtt, ctx) => {
     // TLS options on a plain-text URL would be silently ignored: the operator believes the link is encrypted.

@@ -27,8 +27,11 @@ import { LaneTopics } from './topics.js';
 import { isoOf } from './wire/common.js';
 import type { ResyncReason } from './wire/up-messages.js';
 
+type MqttTuningKey = 'drainRatePerSecond' | 'maxInflight' | 'clockSkewSeconds' | 'maxCommandLifetimeSeconds' | 'outboxQuotaMb' | 'maxEvidenceKb';
+
 export interface MqttLinkOptions {
-  config: LaneConfig['mqtt'] & { site: string; lane: string };
+  /** The connection part of the mqtt section; its rate/size keys arrive as `tuning`. */
+  config: Omit<LaneConfig['mqtt'], MqttTuningKey> & { site: string; lane: string };
   secrets: Pick<LaneSecrets, 'mqttPassword' | 'centralPublicKeys'>;
   store: SyncStore;
   clock: Clock;

@@ -9,6 +9,8 @@ import { evalQrCommand } from './eval-qr.js';
 import { healthCommand } from './health.js';
 import { journalVerifyCommand } from './journal-verify.js';
 import { logLevelCommand } from './log-level.js';
+import { outboxCommand } from './outbox.js';
+import { syncStatusCommand } from './sync-status.js';
 import { passageCommand } from './passage.js';
 import { passagesLastCommand } from './passages-last.js';
 import { statusCommand } from './status.js';
@@ -29,6 +31,8 @@ export const COMMANDS: readonly RegisteredCommand[] = [
   passagesLastCommand,
   passageCommand,
   cacheStatsCommand,
+  syncStatusCommand,
+  outboxCommand,
   evalQrCommand,
   evalMrzCommand,
   evalFacesCommand,

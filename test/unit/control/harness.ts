@@ -62,6 +62,12 @@ export class FakeContext implements ControlContext {
     return this.store;
   }
   store: StoreQueries | null = null;
+  syncStatus(): null {
+    return null;
+  }
+  outboxSnapshot(): null {
+    return null;
+  }
 }
 
 /** A pino logger whose JSON lines land in `lines` (to check what the server logs). */

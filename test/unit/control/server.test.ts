@@ -66,7 +66,8 @@ describe('ControlServer round trips', () => {
       // Every remote command in the registry was exercised above or in the file named; a new one must be added here.
       const remote = COMMANDS.filter((c) => c.local !== true).map((c) => c.name).sort();
       const storeCommands = ['cache stats', 'journal verify', 'passage', 'passages last']; // store-commands.test.ts
-      expect(remote).toEqual(['config reload', 'health', 'log level', 'status', 'version', ...storeCommands].sort());
+      const syncCommands = ['outbox', 'sync status']; // test/unit/sync/lanectl-sync-commands.test.ts
+      expect(remote).toEqual(['config reload', 'health', 'log level', 'status', 'version', ...storeCommands, ...syncCommands].sort());
     } finally {
       await server.stop();
     }
