@@ -4,14 +4,15 @@ import { TypedEmitter } from '../../src/util/typed-events.js';
 import { DeviceOpenError, type DriverEvents } from '../contract.js';
 import {
   DigitalIoError,
-  InputDebouncer,
   fromLevel,
   toLevel,
+  type DigitalEdge,
   type DigitalIO,
   type DigitalIoEvents,
   type DigitalLineInfo,
 } from './digital-io.js';
 import type { FakeIoConfig } from './fake-io.config.js';
+import { LineTable, createLineState, requireOpen, type LineState } from './line-state.js';
 
 export interface FakeIoDeps {
   clock: Clock;
@@ -20,13 +21,9 @@ export interface FakeIoDeps {
   debounceMs?: number;
 }
 
-interface FakeLine {
-  info: DigitalLineInfo;
+interface FakeLine extends LineState {
   /** Electrical level the fake "hardware" holds. */
   level: 0 | 1;
-  /** Outputs: the logical value last commanded; configure() re-applies it after a reconnect. */
-  commanded: boolean;
-  debouncer: InputDebouncer | null;
 }
 
 /**
@@ -40,7 +37,7 @@ export class FakeIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> implemen
   readonly name: string;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly table = new Map<string, FakeLine>();
+  private readonly table: LineTable<FakeLine>;
   private opened = false;
   private pendingOpenFailures: string[] = [];
   private readonly count = { opens: 0, configures: 0, writes: 0, edges: 0 };
@@ -50,22 +47,12 @@ export class FakeIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> implemen
     this.name = config.name;
     this.clock = deps.clock;
     this.log = deps.log;
+    this.table = new LineTable(config.name);
     const debounceMs = deps.debounceMs ?? 0;
     for (const line of config.lines) {
-      const lineDebounceMs = line.direction === 'in' ? (line.debounceMs ?? debounceMs) : 0;
-      const info: DigitalLineInfo = {
-        name: line.name,
-        direction: line.direction,
-        activeLow: line.activeLow,
-        debounceMs: lineDebounceMs,
-      };
-      const initial = line.initial ?? false;
-      const entry: FakeLine = { info, level: toLevel(initial, line.activeLow), commanded: initial, debouncer: null };
-      if (line.direction === 'in') {
-        // Creates no timer until a sample arrives: still "constructor only assigns".
-        entry.debouncer = new InputDebouncer(this.clock, lineDebounceMs, initial, (value, at) => this.onEdge(line.name, value, at));
-      }
-      this.table.set(line.name, entry);
+      // Creates no timer until a sample arrives: still "constructor only assigns".
+      const state = createLineState({ ...line, debounceMs: line.debounceMs ?? debounceMs }, this.clock, (edge) => this.onEdge(edge));
+      this.table.add({ ...state, level: toLevel(state.commanded, line.activeLow) });
     }
   }
 
@@ -94,21 +81,17 @@ export class FakeIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> implemen
   }
 
   lines(): DigitalLineInfo[] {
-    return [...this.table.values()].map((line) => ({ ...line.info }));
+    return this.table.infos();
   }
 
   async read(name: string): Promise<boolean> {
     this.requireOpen();
-    const line = this.line(name);
-    return line.debouncer ? line.debouncer.value : line.commanded;
+    return this.table.read(name);
   }
 
   async write(name: string, value: boolean): Promise<void> {
     this.requireOpen();
-    const line = this.line(name);
-    if (line.info.direction !== 'out') {
-      throw new DigitalIoError('NOT_OUTPUT', `${this.name}: line '${name}' is an input and cannot be written`);
-    }
+    const line = this.table.output(name);
     line.commanded = value;
     line.level = toLevel(value, line.info.activeLow);
     this.count.writes += 1;
@@ -135,7 +118,7 @@ export class FakeIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> implemen
 
   /** Electrical level of a line right now (e.g. whether a relay is energised). */
   level(name: string): 0 | 1 {
-    return this.line(name).level;
+    return this.table.get(name).level;
   }
 
   /** The link drops: outputs fall to de-energised (as relays on a lost controller do) and `down` fires. */
@@ -154,26 +137,17 @@ export class FakeIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> implemen
     for (let i = 0; i < count; i += 1) this.pendingOpenFailures.push(reason);
   }
 
-  private onEdge(line: string, value: boolean, at: number): void {
+  private onEdge(edge: DigitalEdge): void {
     this.count.edges += 1;
-    this.emit('edge', { line, value, at });
+    this.emit('edge', edge);
   }
 
   private requireOpen(): void {
-    if (!this.opened) throw new DigitalIoError('NOT_OPEN', `${this.name}: device is not open`);
-  }
-
-  private line(name: string): FakeLine {
-    const line = this.table.get(name);
-    if (!line) {
-      const known = [...this.table.keys()].join(', ');
-      throw new DigitalIoError('UNKNOWN_LINE', `${this.name}: unknown line '${name}' (known: ${known})`);
-    }
-    return line;
+    requireOpen(this.name, this.opened);
   }
 
   private inputLine(name: string): FakeLine {
-    const line = this.line(name);
+    const line = this.table.get(name);
     if (line.info.direction !== 'in') {
       throw new DigitalIoError('NOT_INPUT', `${this.name}: line '${name}' is an output; only inputs can be simulated`);
     }

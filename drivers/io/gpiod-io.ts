@@ -5,9 +5,9 @@ import { TypedEmitter } from '../../src/util/typed-events.js';
 import { DeviceOpenError, type DriverEvents } from '../contract.js';
 import {
   DigitalIoError,
-  InputDebouncer,
   fromLevel,
   toLevel,
+  type DigitalEdge,
   type DigitalIO,
   type DigitalIoEvents,
   type DigitalLineInfo,
@@ -23,6 +23,7 @@ import {
   parseGpiomonLine,
 } from './gpiod-cli.js';
 import type { GpiodTools } from './gpiod-io.config.js';
+import { LineTable, createLineState, requireOpen, type LineState } from './line-state.js';
 import { HeldProcess, ToolSpawnError, runTool } from './tool-process.js';
 
 export interface GpiodIoOptions {
@@ -39,12 +40,8 @@ export interface GpiodIoDeps {
   toolTimeoutMs?: number;
 }
 
-interface Line {
+interface Line extends LineState {
   config: GpioLineConfig;
-  info: DigitalLineInfo;
-  debouncer: InputDebouncer | null;
-  /** Outputs: the logical value last commanded (re-applied after a reconnect). */
-  commanded: boolean;
   /** Outputs: the gpioset process holding the line, and the chain that serialises writes to it. */
   holder: HeldProcess | null;
   chain: Promise<void>;
@@ -66,7 +63,7 @@ export class GpiodIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> impleme
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly toolTimeoutMs: number;
-  private readonly table = new Map<string, Line>();
+  private readonly table: LineTable<Line>;
   private readonly byOffset = new Map<number, Line>();
   private monitor: HeldProcess | null = null;
   private opened = false;
@@ -81,20 +78,15 @@ export class GpiodIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> impleme
     this.clock = deps.clock;
     this.log = deps.log;
     this.toolTimeoutMs = deps.toolTimeoutMs ?? 3_000;
+    this.table = new LineTable(opts.name);
     for (const config of opts.lines) {
-      const initial = config.initial ?? false;
       const line: Line = {
+        ...createLineState(config, this.clock, (edge) => this.onEdge(edge)),
         config,
-        info: { name: config.name, direction: config.direction, activeLow: config.activeLow, debounceMs: config.direction === 'in' ? config.debounceMs : 0 },
-        debouncer: null,
-        commanded: initial,
         holder: null,
         chain: Promise.resolve(),
       };
-      if (config.direction === 'in') {
-        line.debouncer = new InputDebouncer(this.clock, config.debounceMs, initial, (value, at) => this.onEdge(config.name, value, at));
-      }
-      this.table.set(config.name, line);
+      this.table.add(line);
       this.byOffset.set(config.offset, line);
     }
   }
@@ -141,19 +133,17 @@ export class GpiodIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> impleme
   }
 
   lines(): DigitalLineInfo[] {
-    return [...this.table.values()].map((l) => ({ ...l.info }));
+    return this.table.infos();
   }
 
   async read(name: string): Promise<boolean> {
     this.requireOpen();
-    const line = this.line(name);
-    return line.debouncer ? line.debouncer.value : line.commanded;
+    return this.table.read(name);
   }
 
   async write(name: string, value: boolean): Promise<void> {
     this.requireOpen();
-    const line = this.line(name);
-    if (line.config.direction !== 'out') throw new DigitalIoError('NOT_OUTPUT', `${this.name}: line '${name}' is an input and cannot be written`);
+    const line = this.table.output(name);
     line.commanded = value;
     this.count.writes += 1;
     const next = line.chain.then(() => this.hold(line, value));
@@ -241,19 +231,13 @@ export class GpiodIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> impleme
     this.emit('down', reason);
   }
 
-  private onEdge(line: string, value: boolean, at: number): void {
+  private onEdge(edge: DigitalEdge): void {
     this.count.edges += 1;
-    this.emit('edge', { line, value, at });
+    this.emit('edge', edge);
   }
 
   private requireOpen(): void {
-    if (!this.opened) throw new DigitalIoError('NOT_OPEN', `${this.name}: device is not open`);
-  }
-
-  private line(name: string): Line {
-    const line = this.table.get(name);
-    if (!line) throw new DigitalIoError('UNKNOWN_LINE', `${this.name}: unknown line '${name}' (known: ${[...this.table.keys()].join(', ')})`);
-    return line;
+    requireOpen(this.name, this.opened);
   }
 }
 

@@ -4,14 +4,15 @@ import { TypedEmitter } from '../../src/util/typed-events.js';
 import { DeviceOpenError, type DriverEvents } from '../contract.js';
 import {
   DigitalIoError,
-  InputDebouncer,
   fromLevel,
   toLevel,
+  type DigitalEdge,
   type DigitalIO,
   type DigitalIoEvents,
   type DigitalLineInfo,
 } from './digital-io.js';
 import type { GpioLineConfig } from './gpio-line.config.js';
+import { LineTable, createLineState, requireOpen, type LineState } from './line-state.js';
 
 /** The part of onoff's Gpio this backend uses, so tests can hand in an in-memory pin. */
 export interface SysfsPin {
@@ -37,11 +38,9 @@ export interface SysfsIoDeps {
   pins?: () => Promise<SysfsPinFactory>;
 }
 
-interface Line {
+interface Line extends LineState {
   config: GpioLineConfig;
   pin: SysfsPin | null;
-  debouncer: InputDebouncer | null;
-  commanded: boolean;
 }
 
 /**
@@ -56,7 +55,7 @@ export class SysfsIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> impleme
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly pins: () => Promise<SysfsPinFactory>;
-  private readonly table = new Map<string, Line>();
+  private readonly table: LineTable<Line>;
   private opened = false;
   private readonly count = { opens: 0, writes: 0, edges: 0, watchErrors: 0 };
 
@@ -66,13 +65,9 @@ export class SysfsIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> impleme
     this.clock = deps.clock;
     this.log = deps.log;
     this.pins = deps.pins ?? loadOnoff;
+    this.table = new LineTable(opts.name);
     for (const config of opts.lines) {
-      const initial = config.initial ?? false;
-      const line: Line = { config, pin: null, debouncer: null, commanded: initial };
-      if (config.direction === 'in') {
-        line.debouncer = new InputDebouncer(this.clock, config.debounceMs, initial, (value, at) => this.onEdge(config.name, value, at));
-      }
-      this.table.set(config.name, line);
+      this.table.add({ ...createLineState(config, this.clock, (edge) => this.onEdge(edge)), config, pin: null });
     }
   }
 
@@ -127,24 +122,17 @@ export class SysfsIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> impleme
   }
 
   lines(): DigitalLineInfo[] {
-    return [...this.table.values()].map(({ config }) => ({
-      name: config.name,
-      direction: config.direction,
-      activeLow: config.activeLow,
-      debounceMs: config.direction === 'in' ? config.debounceMs : 0,
-    }));
+    return this.table.infos();
   }
 
   async read(name: string): Promise<boolean> {
     this.requireOpen();
-    const line = this.line(name);
-    return line.debouncer ? line.debouncer.value : line.commanded;
+    return this.table.read(name);
   }
 
   async write(name: string, value: boolean): Promise<void> {
     this.requireOpen();
-    const line = this.line(name);
-    if (line.config.direction !== 'out') throw new DigitalIoError('NOT_OUTPUT', `${this.name}: line '${name}' is an input and cannot be written`);
+    const line = this.table.output(name);
     line.commanded = value;
     this.count.writes += 1;
     try {
@@ -181,19 +169,13 @@ export class SysfsIo extends TypedEmitter<DriverEvents<DigitalIoEvents>> impleme
     this.emit('down', reason);
   }
 
-  private onEdge(line: string, value: boolean, at: number): void {
+  private onEdge(edge: DigitalEdge): void {
     this.count.edges += 1;
-    this.emit('edge', { line, value, at });
+    this.emit('edge', edge);
   }
 
   private requireOpen(): void {
-    if (!this.opened) throw new DigitalIoError('NOT_OPEN', `${this.name}: device is not open`);
-  }
-
-  private line(name: string): Line {
-    const line = this.table.get(name);
-    if (!line) throw new DigitalIoError('UNKNOWN_LINE', `${this.name}: unknown line '${name}' (known: ${[...this.table.keys()].join(', ')})`);
-    return line;
+    requireOpen(this.name, this.opened);
   }
 }
 
