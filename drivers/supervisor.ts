@@ -237,6 +237,9 @@ export class DeviceSupervisor<D extends SupervisedDriver = SupervisedDriver>
       if (this.phase !== 'waiting') return this.stopReplugWatch();
       if (!existsSync(path)) return;
       this.log.info({ path }, 'device path is back; reconnecting now');
+      // A device that just came back may need a moment (the reader boots, udev sets modes): if
+      // this first attempt fails, retry on the short end of the backoff, not after the outage's 5 s.
+      this.backoff.reset();
       this.cancelRetry();
       void this.track(this.attempt());
     }, this.watchIntervalMs);
