@@ -126,7 +126,11 @@ function resample(img: RgbImage, outToSrc: Affine, outW: number, outH: number): 
   return out;
 }
 
-/** The common case (no shrink): one bilinear sample per output pixel, walking the source incrementally. */
+/**
+ * The common case (no shrink): one bilinear sample per output pixel, walking the source incrementally.
+ * The bilinear tap repeats the one inside resample()'s supersampling loop on purpose: this loop runs
+ * for every aligned face and plate line, and a shared helper call per pixel measurably slowed it.
+ */
 function resampleBilinear(img: RgbImage, m: Affine, outW: number, outH: number, out: Float32Array): Float32Array {
   const { width: w, height: h, data } = img;
   const [a, b, c, d, e, f] = m;

@@ -1,28 +1,13 @@
-import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CentralSim } from '../../../src/sync/central-sim/central-sim.js';
 import { CommandSigner } from '../../../src/sync/central-sim/command-signer.js';
 import type { MqttLink } from '../../../src/sync/mqtt-link.js';
-import type { StateMessage } from '../../../src/sync/wire/up-messages.js';
 import { startAedes, type AedesBroker } from '../../helpers/aedes-broker.js';
 import { trackHandles } from '../../helpers/leaks.js';
 import { enqueueAlarms, openTempStore, type TempStore } from './support/lane-store.js';
-import { centralKeys, LANE, makeLink, RecordingHandler, SITE, startValidatingCentral } from './support/link-rig.js';
+import { centralKeys, LANE, makeLink, RecordingHandler, retainedState, SITE, STATE_TOPIC, startValidatingCentral } from './support/link-rig.js';
 
-const STATE_TOPIC = `bg/v1/${SITE}/${LANE}/state`;
 const keys = centralKeys();
-
-/** Reads the retained state as a client connecting now would see it. */
-async function retainedState(url: string): Promise<StateMessage> {
-  const client = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 });
-  try {
-    const got = new Promise<StateMessage>((resolve) => client.on('message', (_t, p) => resolve(JSON.parse(p.toString()) as StateMessage)));
-    await client.subscribeAsync(STATE_TOPIC, { qos: 1 });
-    return await got;
-  } finally {
-    await client.endAsync(true);
-  }
-}
 
 let broker: AedesBroker;
 let temp: TempStore;

@@ -1,15 +1,30 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import mqtt from 'mqtt';
 import pino from 'pino';
 import { CentralSim, type SimLists } from '../../../../src/sync/central-sim/central-sim.js';
 import type { HandlerResult, LaneCommand, LaneCommandHandler } from '../../../../src/sync/commands/lane-command-handler.js';
 import { MqttLink } from '../../../../src/sync/mqtt-link.js';
 import type { SyncTuning } from '../../../../src/sync/sync-tuning.js';
+import type { StateMessage } from '../../../../src/sync/wire/up-messages.js';
 import { LogCapture } from '../../../helpers/log-capture.js';
 import { expectWireValid, schemaNameForTopic } from './json-schema-check.js';
 import type { TempStore } from './lane-store.js';
 
 export const SITE = 'mongcai';
 export const LANE = 'p-entry-03';
+export const STATE_TOPIC = `bg/v1/${SITE}/${LANE}/state`;
+
+/** Reads the retained state as a client connecting now would see it. */
+export async function retainedState(url: string): Promise<StateMessage> {
+  const client = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 });
+  try {
+    const got = new Promise<StateMessage>((resolve) => client.on('message', (_t, p) => resolve(JSON.parse(p.toString()) as StateMessage)));
+    await client.subscribeAsync(STATE_TOPIC, { qos: 1 });
+    return await got;
+  } finally {
+    await client.endAsync(true);
+  }
+}
 
 export class RecordingHandler implements LaneCommandHandler {
   executed: LaneCommand[] = [];
