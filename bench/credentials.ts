@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { constants, createHash, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { parse as mrzParse } from 'mrz';
@@ -24,6 +26,12 @@ function arg(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
   const v = i >= 0 ? Number(args[i + 1]) : Number.NaN;
   return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/** A full collection without starting node with --expose-gc. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 /** Operations per second of `op`, run in growing batches for at least `seconds`. */
@@ -197,11 +205,15 @@ export async function run(args: string[]): Promise<BenchReport> {
     { name: 'plate canonicalisation / regex check', value: ratio(canonOurs, regexPeer), unit: 'ratio' },
   );
 
+  // Collect garbage before both readings: otherwise a collection during the build can make the
+  // "growth" negative (seen under load), and leftovers from earlier measures inflate it.
+  collectGarbage();
   const heapBefore = process.memoryUsage().heapUsed;
   const buildStart = process.hrtime.bigint();
   const index = new PlateIndex({ maxDistance: 1 });
   plates.forEach((p, i) => index.add(String(i), p));
   const buildSeconds = Number(process.hrtime.bigint() - buildStart) / 1e9;
+  collectGarbage();
   const heapMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   const queries = Array.from({ length: 2_000 }, (_, i) => (i % 5 === 4 ? randomPlate(r) : misread(plates[Math.floor(r() * plates.length)]!, r)));
   const latencies: number[] = [];
