@@ -19,7 +19,12 @@ describe('bench/credentials.ts', () => {
     ]) {
       expect(names).toContain(expected);
     }
-    for (const row of report.rows) expect(Number.isFinite(row.value) && row.value >= 0).toBe(true);
+    for (const row of report.rows) {
+      expect(Number.isFinite(row.value), row.name).toBe(true);
+      // A heap difference over 300 plates is within the collector's noise and may come out
+      // below zero; every other row is a rate, a ratio or a latency and cannot be negative.
+      if (row.name !== 'PlateIndex heap growth') expect(row.value, row.name).toBeGreaterThanOrEqual(0);
+    }
     expect(report.meta.plates).toBe(300);
   }, 60_000);
 });
