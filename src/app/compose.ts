@@ -1,5 +1,6 @@
 import { createDevice } from '../../drivers/registry.js';
 import type { ControlContext } from '../control/contract.js';
+import type { DeviceHandle } from '../control/lane-control.js';
 import { ControlServer } from '../control/server.js';
 import { LaneDisplayServer } from '../display/index.js';
 import type { LaneConfig, LaneSecrets } from '../settings/index.js';
@@ -29,6 +30,8 @@ export interface LaneServices {
   store: Store;
   /** Null when mqtt.enabled is false: passages stay in the outbox until it is turned on. */
   link: MqttLink | null;
+  /** The configured devices, in config order. */
+  devices: DeviceHandle[];
 }
 
 export function buildServices(deps: ComposeDeps): LaneServices {
@@ -80,10 +83,13 @@ export function buildServices(deps: ComposeDeps): LaneServices {
   if (link) services.push(link);
 
   const driversLog = logHub.child('drivers');
+  const devices: DeviceHandle[] = [];
   for (const device of config.devices) {
-    services.push(createDevice(device, { clock, log: driversLog }));
+    const supervisor = createDevice(device, { clock, log: driversLog });
+    services.push(supervisor);
+    devices.push({ name: device.name, type: device.type, kind: supervisor.driver.kind, health: () => supervisor.health(), driver: supervisor.driver });
   }
-  return { all: services, store, link };
+  return { all: services, store, link, devices };
 }
 
 function buildMqttLink(deps: ComposeDeps, store: Store): MqttLink {

@@ -6,6 +6,7 @@ import type { LogHub, LogLevel, Logger } from '../util/logger.js';
 import { buildServices } from './compose.js';
 import { storeQueriesOf } from './store-control.js';
 import type { StoreQueries } from '../control/store-queries.js';
+import type { DeviceHandle, LaneControl } from '../control/lane-control.js';
 import type { Store } from '../store/index.js';
 import type { MqttLink, OutboxSnapshot, SyncStatusSnapshot } from '../sync/index.js';
 import { deriveLaneMode, statusLine } from './lane-status.js';
@@ -41,6 +42,7 @@ export class LaneDaemon implements ControlContext {
   private readonly group: ServiceGroup;
   private readonly store: Store;
   private readonly link: MqttLink | null;
+  private readonly deviceHandles: DeviceHandle[];
   private readonly watchdog: SystemdWatchdog;
   private phase: 'starting' | 'running' | 'stopping' = 'starting';
   private startedAt = 0;
@@ -58,6 +60,7 @@ export class LaneDaemon implements ControlContext {
     this.group = new ServiceGroup(services.all, this.log);
     this.store = services.store;
     this.link = services.link;
+    this.deviceHandles = services.devices;
     this.watchdog = new SystemdWatchdog({
       notifier: this.notifier,
       env: this.env,
@@ -172,6 +175,15 @@ export class LaneDaemon implements ControlContext {
 
   outboxSnapshot(limit: number): OutboxSnapshot | null {
     return this.link?.outboxSnapshot(limit) ?? null;
+  }
+
+  devices(): DeviceHandle[] {
+    return this.deviceHandles;
+  }
+
+  lane(): LaneControl | null {
+    // The lane runner (src/lane/runner/) is wired here once it exists.
+    return null;
   }
 
   /** The policy currently in force (changes live on reload). */

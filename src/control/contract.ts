@@ -2,6 +2,7 @@ import type { HealthReport } from '../app/service.js';
 import type { LogLevel } from '../util/logger.js';
 import type { StoreQueries } from './store-queries.js';
 import type { OutboxSnapshot, SyncStatusSnapshot } from '../sync/sync-status.js';
+import type { DeviceHandle, LaneControl } from './lane-control.js';
 
 /**
  * What the daemon exposes to the control socket. The composition root implements it; each
@@ -54,4 +55,8 @@ export interface ControlContext {
   /** The MQTT link's state, or null when mqtt.enabled is false. */
   syncStatus(): SyncStatusSnapshot | null;
   outboxSnapshot(limit: number): OutboxSnapshot | null;
+  /** Every configured device, in config order. */
+  devices(): DeviceHandle[];
+  /** The passage flow, or null while it is not running (or no flow is wired in the config). */
+  lane(): LaneControl | null;
 }

@@ -8,6 +8,7 @@ import type { HealthReport } from '../../../src/app/service.js';
 import type { ControlContext, LaneStatusSnapshot, ReloadOutcome, VersionInfo } from '../../../src/control/contract.js';
 import { ControlServer, type ControlServerOptions } from '../../../src/control/server.js';
 import type { StoreQueries } from '../../../src/control/store-queries.js';
+import type { DeviceHandle, LaneControl } from '../../../src/control/lane-control.js';
 import type { LogLevel, Logger } from '../../../src/util/logger.js';
 
 /**
@@ -67,6 +68,14 @@ export class FakeContext implements ControlContext {
   }
   outboxSnapshot(): null {
     return null;
+  }
+  deviceList: DeviceHandle[] = [];
+  devices(): DeviceHandle[] {
+    return this.deviceList;
+  }
+  laneControl: LaneControl | null = null;
+  lane(): LaneControl | null {
+    return this.laneControl;
   }
 }
 
