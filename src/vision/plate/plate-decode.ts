@@ -24,14 +24,16 @@ export interface PlateDecodeOptions extends DecodeOptions {
   country?: PlateCountry;
 }
 
-interface Combined {
+/** One complete reading that a layout's grammar accepts, with its evidence. */
+export interface PlateCandidate {
   layout: PlateLayout;
   chars: string[];
   logProb: number;
   conf: number[];
 }
+type Combined = PlateCandidate;
 
-function toDecoding(best: Combined, second: Combined | undefined): PlateDecoding {
+export function toDecoding(best: Combined, second: Combined | undefined): PlateDecoding {
   const compact = best.chars.join('');
   const g = best.layout.grammar;
   return {
@@ -61,7 +63,13 @@ function topTwo(all: Combined[]): [Combined | undefined, Combined | undefined] {
  * a two-row plate whose rows were recognised side by side as one line (`twoRowLayouts`).
  */
 export function decodeLine(row: CtcMatrix, ls: readonly PlateLayout[], options: DecodeOptions = {}): PlateDecoding | undefined {
-  if (ls.length === 0) return undefined;
+  const [best, second] = topTwo(lineCandidates(row, ls, options));
+  return best ? toDecoding(best, second) : undefined;
+}
+
+/** Every complete reading of one matrix that a layout accepts (up to `nBest`), best first. */
+export function lineCandidates(row: CtcMatrix, ls: readonly PlateLayout[], options: DecodeOptions = {}): PlateCandidate[] {
+  if (ls.length === 0) return [];
   // Two-row layouts on a joined line carry their split so the row boundary is respected.
   const readings = decodeWithTracks(row, ls.map((l) => ({ slots: l.grammar.slots, ...(l.rows === 2 ? { split: l.split } : {}) })), options);
   const all: Combined[] = [];
@@ -75,8 +83,7 @@ export function decodeLine(row: CtcMatrix, ls: readonly PlateLayout[], options: 
       }
     }
   }
-  const [best, second] = topTwo(all);
-  return best ? toDecoding(best, second) : undefined;
+  return all.sort((a, b) => b.logProb - a.logProb);
 }
 
 function decodeTwoRows(top: CtcMatrix, bottom: CtcMatrix, options: PlateDecodeOptions): PlateDecoding | undefined {

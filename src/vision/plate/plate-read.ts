@@ -23,6 +23,8 @@ export interface PlateRead {
   margin: number;
   /** Best-path reading without grammar, rows joined by a space (diagnostics, eval). */
   unconstrained: string;
+  /** Crop reads: how many extra recogniser runs (test-time variants) the reading took. */
+  rereads?: number;
   /** Where the plate is in the frame (frame reads) or the crop (crop reads). */
   quad: Quad;
 }

@@ -37,6 +37,17 @@ export interface RawRecognition {
   rowOfStep?: Uint8Array;
 }
 
+/**
+ * How one reading of a line is fed to the recogniser. readCrop reads a line first with little
+ * padding (fast) and, when that reading is ambiguous, again under a few such variants.
+ */
+export interface LineVariant {
+  /** Pad the line (on the right) to at least this width; default the recogniser's minWidth. */
+  minWidth?: number;
+  /** Resample the line this much wider (> 1) or narrower (< 1) than its aspect ratio gives. */
+  widthScale?: number;
+}
+
 export interface RecognizerOptions {
   /** Lines narrower than this are padded on the right, as PaddleOCR does (default 320: a
    * 94 px Chinese crop read unpadded lost 3 % exact matches on the fixtures). */
@@ -64,20 +75,20 @@ export class TextRecognizer {
   }
 
   /** Width in pixels the line is resampled to (before padding). */
-  lineWidth(q: Quad): number {
+  lineWidth(q: Quad, widthScale = 1): number {
     const aspect = quadWidth(q) / Math.max(quadHeight(q), 1);
-    return Math.max(8, Math.min(this.maxWidth, Math.round(REC_HEIGHT * aspect)));
+    return Math.max(8, Math.min(this.maxWidth, Math.round(REC_HEIGHT * aspect * widthScale)));
   }
 
   /**
    * Normalised CHW tensor (BGR) of the lines `quads` of `image`, side by side with a gap of
    * plate background between them (a two-row plate read as one line), padded to minWidth.
    */
-  lineTensor(image: RgbImage, quads: readonly Quad[]): { data: Float32Array; width: number; rowBoundaryX?: number } {
-    const parts = quads.map((q) => warpQuad(image, q, this.lineWidth(q), REC_HEIGHT));
+  lineTensor(image: RgbImage, quads: readonly Quad[], variant: LineVariant = {}): { data: Float32Array; width: number; rowBoundaryX?: number } {
+    const parts = quads.map((q) => warpQuad(image, q, this.lineWidth(q, variant.widthScale), REC_HEIGHT));
     const gap = parts.length > 1 ? Math.round(REC_HEIGHT * JOIN_GAP) : 0;
     const used = parts.reduce((n, p) => n + p.width, 0) + gap * (parts.length - 1);
-    const width = Math.max(used, this.minWidth);
+    const width = Math.max(used, variant.minWidth ?? this.minWidth);
     const plane = REC_HEIGHT * width;
     const data = new Float32Array(3 * plane);
     const fill = parts.length > 1 ? meanColour(parts) : [127.5, 127.5, 127.5];
@@ -110,30 +121,42 @@ export class TextRecognizer {
     return { data, width, ...(rowBoundaryX !== undefined ? { rowBoundaryX } : {}) };
   }
 
-  /** The recogniser's own output for one line: [steps x classes] softmax. */
-  async recogniseRaw(image: RgbImage, quads: readonly Quad[]): Promise<RawRecognition> {
-    const { data, width, rowBoundaryX } = this.lineTensor(image, quads);
+  /**
+   * Runs the recogniser on the lines and hands its output [steps x classes] to `use` while
+   * the native tensor is alive; the tensor is released right after, not at the next GC.
+   */
+  private async run<T extends object>(image: RgbImage, quads: readonly Quad[], variant: LineVariant, use: (probs: Float32Array, steps: number, classes: number) => T): Promise<T & { rowOfStep?: Uint8Array }> {
+    const { data, width, rowBoundaryX } = this.lineTensor(image, quads, variant);
     const feeds = { [this.inputName]: new ort.Tensor('float32', data, [1, 3, REC_HEIGHT, width]) };
     const out = await this.session.run(feeds);
     const tensor = out[this.outputName]!;
     const [, steps, classes] = tensor.dims as number[];
-    // Copied out so the native tensor can be released now rather than at the next GC.
-    const probs = Float32Array.from(tensor.data as Float32Array);
-    tensor.dispose();
-    const raw: RawRecognition = { probs, steps: steps!, classes: classes! };
-    if (rowBoundaryX !== undefined) {
-      // Step t covers input columns [t, t + 1) * width / steps; its centre decides its row.
-      raw.rowOfStep = Uint8Array.from({ length: steps! }, (_, t) => (((t + 0.5) * width) / steps! >= rowBoundaryX ? 1 : 0));
+    let result: T;
+    try {
+      result = use(tensor.data as Float32Array, steps!, classes!);
+    } finally {
+      tensor.dispose();
     }
-    return raw;
+    if (rowBoundaryX === undefined) return result as T & { rowOfStep?: Uint8Array };
+    // Step t covers input columns [t, t + 1) * width / steps; its centre decides its row.
+    const rowOfStep = Uint8Array.from({ length: steps! }, (_, t) => (((t + 0.5) * width) / steps! >= rowBoundaryX ? 1 : 0));
+    return { ...result, rowOfStep };
   }
 
-  /** Per-step probabilities of the lines (read as one) folded onto the plate alphabet. */
-  async recognise(image: RgbImage, quads: readonly Quad[]): Promise<CtcMatrix> {
-    const raw = await this.recogniseRaw(image, quads);
-    this.map ??= classToColumn(this.keys, raw.classes);
-    const m = reduceToPlateColumns(raw.probs, raw.steps, raw.classes, this.map);
-    return raw.rowOfStep ? { ...m, rowOfStep: raw.rowOfStep } : m;
+  /** The recogniser's own output for one line: [steps x classes] softmax (copied out). */
+  async recogniseRaw(image: RgbImage, quads: readonly Quad[], variant: LineVariant = {}): Promise<RawRecognition> {
+    return this.run(image, quads, variant, (probs, steps, classes) => ({ probs: Float32Array.from(probs), steps, classes }));
+  }
+
+  /**
+   * Per-step probabilities of the lines (read as one) folded onto the plate alphabet, straight
+   * from the native output: the 6625-class softmax is never copied.
+   */
+  async recognise(image: RgbImage, quads: readonly Quad[], variant: LineVariant = {}): Promise<CtcMatrix> {
+    return this.run(image, quads, variant, (probs, steps, classes) => {
+      this.map ??= classToColumn(this.keys, classes);
+      return reduceToPlateColumns(probs, steps, classes, this.map);
+    });
   }
 
   /** Best-path text over the recogniser's whole dictionary (what plain PaddleOCR prints). */

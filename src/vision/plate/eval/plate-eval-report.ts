@@ -17,6 +17,13 @@ export interface PlateEvalJson {
   byCountryRows: Record<string, GroupStats>;
   msPerPlate: { mean: number; p50: number; p99: number };
   naiveMsPerPlate?: { mean: number; p50: number; p99: number };
+  /** CPU time per plate (all threads of the process): steadier than wall time on a busy machine. */
+  cpuMsPerPlate?: { mean: number; p50: number; p99: number };
+  naiveCpuMsPerPlate?: { mean: number; p50: number; p99: number };
+  /** Wall time per plate by `country/rows`. */
+  msByCountryRows: Record<string, { mean: number; p50: number; p99: number }>;
+  /** Share of crops read more than once (ambiguous first reading). */
+  rereadShare: number;
   misreads: number;
   errors: { file: string; error: string }[];
 }
@@ -45,12 +52,16 @@ export function reportJson(report: PlateEvalReport): PlateEvalJson {
     exactMatch: rate((g) => g.rate),
     byCountryRows: report.byCountryRows,
     msPerPlate: report.ms,
+    ...(report.cpuMs ? { cpuMsPerPlate: report.cpuMs } : {}),
+    msByCountryRows: report.msByCountryRows,
+    rereadShare: report.rereadShare,
     misreads: report.misreads.length,
     errors: report.errors,
   };
   if (report.naiveRate !== undefined) {
     json.naiveExactMatch = rate((g) => g.naiveRate);
     if (report.naiveMs) json.naiveMsPerPlate = report.naiveMs;
+    if (report.naiveCpuMs) json.naiveCpuMsPerPlate = report.naiveCpuMs;
   }
   return json;
 }
@@ -59,5 +70,5 @@ export function summaryLine(report: PlateEvalReport): string {
   const ours = Object.entries(report.byCountry)
     .map(([k, g]) => `${k} ${pct(g.rate)}${g.naiveRate !== undefined ? ` (naive ${pct(g.naiveRate)})` : ''}`)
     .join(', ');
-  return `${report.n} crops: exact match ${ours}; ${report.ms.mean} ms mean, ${report.ms.p99} ms p99 per plate`;
+  return `${report.n} crops: exact match ${ours}; ${report.ms.p50} ms p50, ${report.ms.mean} ms mean, ${report.ms.p99} ms p99 per plate`;
 }

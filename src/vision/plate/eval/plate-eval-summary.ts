@@ -16,6 +16,9 @@ export interface CropOutcome {
   /** CPU time of the process during our read (all threads): close to idle-core time on a busy machine. */
   cpuMs?: number;
   naiveMs?: number;
+  naiveCpuMs?: number;
+  /** Extra recogniser runs our reader took (second looks at an ambiguous crop). */
+  rereads?: number;
   /** Reason code when the crop could not be read at all. */
   error?: string;
 }
@@ -45,6 +48,11 @@ export interface PlateEvalSummary {
   ms: TimingStats;
   cpuMs?: TimingStats;
   naiveMs?: TimingStats;
+  naiveCpuMs?: TimingStats;
+  /** Our wall time per crop by `country/rows`. */
+  msByCountryRows: Record<string, TimingStats>;
+  /** Share of crops our reader read more than once (0 when it never reports rereads). */
+  rereadShare: number;
   errors: { file: string; error: string }[];
   misreads: { file: string; country: string; rows: number; expected: string; ours: string; naive?: string }[];
 }
@@ -83,6 +91,14 @@ function groupBy(outcomes: readonly CropOutcome[], key: (o: CropOutcome) => stri
   return out;
 }
 
+function timingBy(outcomes: readonly CropOutcome[], key: (o: CropOutcome) => string): Record<string, TimingStats> {
+  const buckets = new Map<string, number[]>();
+  for (const o of outcomes) buckets.set(key(o), [...(buckets.get(key(o)) ?? []), o.ms]);
+  const out: Record<string, TimingStats> = {};
+  for (const k of [...buckets.keys()].sort()) out[k] = timing(buckets.get(k)!);
+  return out;
+}
+
 export function summarise(outcomes: readonly CropOutcome[]): PlateEvalSummary {
   const withNaive = outcomes.some((o) => o.naive !== undefined);
   const all = group(outcomes, withNaive);
@@ -93,6 +109,8 @@ export function summarise(outcomes: readonly CropOutcome[]): PlateEvalSummary {
     byCountry: groupBy(outcomes, (o) => o.country, withNaive),
     byCountryRows: groupBy(outcomes, (o) => `${o.country}/${o.rows}`, withNaive),
     ms: timing(outcomes.filter((o) => !o.error).map((o) => o.ms)),
+    msByCountryRows: timingBy(outcomes.filter((o) => !o.error), (o) => `${o.country}/${o.rows}`),
+    rereadShare: ratio(outcomes.filter((o) => (o.rereads ?? 0) > 0).length, outcomes.length),
     errors: outcomes.filter((o) => o.error).map((o) => ({ file: o.file, error: o.error! })),
     misreads: outcomes
       .filter((o) => o.ours !== o.expected)
@@ -103,6 +121,8 @@ export function summarise(outcomes: readonly CropOutcome[]): PlateEvalSummary {
   if (withNaive) {
     summary.naiveRate = all.naiveRate;
     summary.naiveMs = timing(outcomes.filter((o) => o.naiveMs !== undefined && !o.error).map((o) => o.naiveMs!));
+    const naiveCpu = outcomes.filter((o) => o.naiveCpuMs !== undefined && !o.error).map((o) => o.naiveCpuMs!);
+    if (naiveCpu.length > 0) summary.naiveCpuMs = timing(naiveCpu);
   }
   return summary;
 }

@@ -48,11 +48,14 @@ async function evalOne(label: PlateLabel, dir: string, reader: PlateReader, naiv
     const read = await reader.readCrop(bytes);
     const ms = performance.now() - started;
     const used = process.cpuUsage(cpu);
-    const outcome: CropOutcome = { ...base, ours: read?.compact ?? '', ms, cpuMs: (used.user + used.system) / 1000 };
+    const outcome: CropOutcome = { ...base, ours: read?.compact ?? '', ms, cpuMs: (used.user + used.system) / 1000, rereads: read?.rereads ?? 0 };
     if (naive) {
+      const naiveCpu = process.cpuUsage();
       const naiveStarted = performance.now();
       outcome.naive = await naive.read(await decodeImage(bytes), label.rows);
       outcome.naiveMs = performance.now() - naiveStarted;
+      const naiveUsed = process.cpuUsage(naiveCpu);
+      outcome.naiveCpuMs = (naiveUsed.user + naiveUsed.system) / 1000;
     }
     return outcome;
   } catch (err) {

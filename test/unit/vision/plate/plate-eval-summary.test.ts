@@ -14,6 +14,19 @@ describe('eval plates summary', () => {
     expect(s.ms).toEqual({ mean: 25, p50: 20, p99: 40 });
     expect(s.naiveMs!.p50).toBe(40);
     expect(s.misreads).toEqual([{ file: 'VN-C.jpg', country: 'VN', rows: 2, expected: 'C', ours: 'Y', naive: 'C' }]);
+    expect(s.msByCountryRows['VN/2']).toEqual({ mean: 25, p50: 20, p99: 30 });
+    expect(s.rereadShare).toBe(0);
+  });
+
+  it('reports the share of crops read more than once and the baseline CPU time', () => {
+    const s = summarise([
+      { ...o('VN', 2, 'A', 'A', 'A', 10), rereads: 5, naiveCpuMs: 7 },
+      { ...o('CN', 1, 'B', 'B', 'B', 10), rereads: 0, naiveCpuMs: 9 },
+      { ...o('CN', 1, 'C', 'C', 'C', 10), naiveCpuMs: 8 },
+      { ...o('CN', 1, 'D', 'D', 'D', 10), rereads: 1, naiveCpuMs: 8 },
+    ]);
+    expect(s.rereadShare).toBe(0.5);
+    expect(s.naiveCpuMs?.p50).toBe(8);
   });
 
   it('keeps refused images out of the times and lists them', () => {
