@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createDevice } from '../../drivers/registry.js';
+import type { DeviceStateChange } from '../../drivers/supervisor.js';
 import type { ControlContext } from '../control/contract.js';
 import type { DeviceHandle } from '../control/lane-control.js';
 import { ControlServer } from '../control/server.js';
@@ -11,6 +13,14 @@ import { resolveSiteKey } from './site-key.js';
 import type { Clock } from '../util/clock.js';
 import type { LogHub } from '../util/logger.js';
 import type { Service } from './service.js';
+import type { LaneControl } from '../control/lane-control.js';
+import { buildLaneRunner } from '../lane/runner/build-runner.js';
+import type { LaneDevice } from '../lane/runner/device-adapters.js';
+import { RunnerLaneControl } from '../lane/runner/lane-control-impl.js';
+import type { LaneRunner } from '../lane/runner/lane-runner.js';
+import { policyFor } from '../lane/runner/lane-policy.js';
+import { createMqttActuatorHandler } from '../lane/runner/mqtt-commands.js';
+import type { Logger } from '../util/logger.js';
 
 export interface ComposeDeps {
   config: LaneConfig;
@@ -18,6 +28,8 @@ export interface ComposeDeps {
   logHub: LogHub;
   clock: Clock;
   control: ControlContext;
+  /** The config in force (it changes on reload); the runner reads its policy at every step. Default: `config`. */
+  currentConfig?: () => LaneConfig;
 }
 
 /**
@@ -32,6 +44,9 @@ export interface LaneServices {
   link: MqttLink | null;
   /** The configured devices, in config order. */
   devices: DeviceHandle[];
+  /** The passage flow; null when the config has no `flow:` section (devices only). */
+  runner: LaneRunner | null;
+  lane: LaneControl | null;
 }
 
 export function buildServices(deps: ComposeDeps): LaneServices {
@@ -65,9 +80,8 @@ export function buildServices(deps: ComposeDeps): LaneServices {
     }),
   );
 
-  if (config.display.enabled) {
-    services.push(
-      new LaneDisplayServer({
+  const display = config.display.enabled
+    ? new LaneDisplayServer({
         lane: { id: config.lane.id, kind: config.lane.kind, name: config.lane.name },
         languages: config.display.languages,
         host: config.display.host,
@@ -75,24 +89,93 @@ export function buildServices(deps: ComposeDeps): LaneServices {
         maxClients: config.display.maxClients,
         log: logHub.child('display'),
         clock,
-      }),
-    );
-  }
-
-  const link = config.mqtt.enabled ? buildMqttLink(deps, store) : null;
-  if (link) services.push(link);
+      })
+    : null;
+  if (display) services.push(display);
 
   const driversLog = logHub.child('drivers');
   const devices: DeviceHandle[] = [];
+  const laneDevices: LaneDevice[] = [];
+  const deviceServices: Service[] = [];
   for (const device of config.devices) {
     const supervisor = createDevice(device, { clock, log: driversLog });
-    services.push(supervisor);
+    deviceServices.push(supervisor);
     devices.push({ name: device.name, type: device.type, kind: supervisor.driver.kind, health: () => supervisor.health(), driver: supervisor.driver });
+    laneDevices.push({
+      name: device.name,
+      kind: supervisor.driver.kind,
+      driver: supervisor.driver,
+      health: () => supervisor.health(),
+      onState: (listener: (c: DeviceStateChange) => void) => {
+        supervisor.on('state', listener);
+        return () => void supervisor.off('state', listener);
+      },
+    });
   }
-  return { all: services, store, link, devices };
+
+  const flow = buildFlow(deps, store, display, laneDevices, deviceServices);
+  const link = config.mqtt.enabled ? buildMqttLink(deps, store, flow) : null;
+  if (link) services.push(link);
+  services.push(...deviceServices);
+  if (flow) services.push(flow.runner);
+  return { all: services, store, link, devices, runner: flow?.runner ?? null, lane: flow?.lane ?? null };
 }
 
-function buildMqttLink(deps: ComposeDeps, store: Store): MqttLink {
+interface FlowParts {
+  runner: LaneRunner;
+  lane: LaneControl;
+  passBarrier: string;
+}
+
+/** The passage flow when the config has a `flow:` section (validated against `devices:` by the schema). */
+function buildFlow(deps: ComposeDeps, store: Store, display: LaneDisplayServer | null, devices: LaneDevice[], deviceServices: Service[]): FlowParts | null {
+  const { config } = deps;
+  const flow = config.flow;
+  if (!flow) return null;
+  const log = deps.logHub.child('lane');
+  const current = deps.currentConfig ?? (() => config);
+  const policy = () => {
+    const c = current();
+    return policyFor({ kind: c.lane.kind, direction: c.lane.direction, policy: c.policy });
+  };
+  const { runner, problems } = buildLaneRunner({
+    kind: config.lane.kind,
+    flow,
+    devices,
+    store,
+    display,
+    clock: deps.clock,
+    log,
+    policy,
+    qrSigners: readSigners(flow.qrSigners, log),
+    dependsOn: ['store', ...deviceServices.map((s) => s.name)],
+  });
+  for (const p of problems) log.warn({ problem: p }, 'signed-QR signer certificate not loaded');
+  const lane = new RunnerLaneControl(runner, () => policy().requireFace);
+  const passBarrier = config.lane.kind === 'people' ? flow.exitDoor!.barrier : flow.barrier!.barrier;
+  return { runner, lane, passBarrier };
+}
+
+function mqttActuators(deps: ComposeDeps, flow: FlowParts): ReturnType<typeof createMqttActuatorHandler> {
+  const handler = createMqttActuatorHandler({ lane: flow.lane, passBarrier: flow.passBarrier, clock: deps.clock });
+  flow.runner.onStop(() => handler.stop());
+  return handler;
+}
+
+/** Reads the signer certificate files; a missing file is logged and skipped (its QR codes then read as unknown signer). */
+function readSigners(paths: readonly string[], log: Logger): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const path of paths) {
+    try {
+      out.push(readFileSync(path));
+    } catch (err) {
+      log.warn({ path, err: err instanceof Error ? err.message : String(err) }, 'cannot read signed-QR signer certificate');
+    }
+  }
+  return out;
+}
+
+function buildMqttLink(deps: ComposeDeps, store: Store, flow: FlowParts | null): MqttLink {
   const { config } = deps;
   const { drainRatePerSecond, maxInflight, clockSkewSeconds, maxCommandLifetimeSeconds, outboxQuotaMb, maxEvidenceKb, ...mqtt } = config.mqtt;
   let link: MqttLink | null = null;
@@ -103,11 +186,12 @@ function buildMqttLink(deps: ComposeDeps, store: Store): MqttLink {
     clock: deps.clock,
     log: deps.logHub.child('sync'),
     software: packageInfo(),
-    // Until the lane runner exists, actuator commands (open, close, ...) are answered not-supported.
+    // Actuator commands (open, close, hold-open, set-mode) go to the lane runner's interlocks; without a flow they are not-supported.
     commandHandler: createBasicCommandHandler({
       link: () => link,
       reloadConfig: () => deps.control.reloadConfig(),
       laneStatus: () => deps.control.status(),
+      ...(flow ? { actuators: mqttActuators(deps, flow) } : {}),
     }),
     tuning: {
       drainRatePerSecond,

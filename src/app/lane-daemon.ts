@@ -43,6 +43,7 @@ export class LaneDaemon implements ControlContext {
   private readonly store: Store;
   private readonly link: MqttLink | null;
   private readonly deviceHandles: DeviceHandle[];
+  private readonly laneControl: LaneControl | null;
   private readonly watchdog: SystemdWatchdog;
   private phase: 'starting' | 'running' | 'stopping' = 'starting';
   private startedAt = 0;
@@ -56,11 +57,19 @@ export class LaneDaemon implements ControlContext {
     this.env = opts.env ?? process.env;
     this.log = opts.logHub.child('daemon');
     this.notifier = opts.notifier ?? createSystemdNotifier(this.env, this.log);
-    const services = buildServices({ config: opts.config, secrets: opts.secrets, logHub: opts.logHub, clock: this.clock, control: this });
+    const services = buildServices({
+      config: opts.config,
+      secrets: opts.secrets,
+      logHub: opts.logHub,
+      clock: this.clock,
+      control: this,
+      currentConfig: () => this.config,
+    });
     this.group = new ServiceGroup(services.all, this.log);
     this.store = services.store;
     this.link = services.link;
     this.deviceHandles = services.devices;
+    this.laneControl = services.lane;
     this.watchdog = new SystemdWatchdog({
       notifier: this.notifier,
       env: this.env,
@@ -109,7 +118,7 @@ export class LaneDaemon implements ControlContext {
     const services = this.group.health();
     const { mode, reasons } = deriveLaneMode(this.phase, services);
     const info = packageInfo();
-    return {
+    const status: LaneStatusSnapshot = {
       lane: this.config.lane.id,
       site: this.config.lane.site,
       kind: this.config.lane.kind,
@@ -123,6 +132,8 @@ export class LaneDaemon implements ControlContext {
       pid: process.pid,
       services,
     };
+    // The passage flow (phase, suspension, face check) rides along for lanectl status --json.
+    return this.laneControl ? Object.assign(status, { flow: this.laneControl.snapshot() }) : status;
   }
 
   version(): VersionInfo {
@@ -182,8 +193,7 @@ export class LaneDaemon implements ControlContext {
   }
 
   lane(): LaneControl | null {
-    // The lane runner (src/lane/runner/) is wired here once it exists.
-    return null;
+    return this.laneControl;
   }
 
   /** The policy currently in force (changes live on reload). */

@@ -1,5 +1,5 @@
 import type { StoreQueries } from '../control/store-queries.js';
-import { cacheStats, passageDetail, passagesLast, type Store } from '../store/index.js';
+import { cacheStats, lookupEpc, lookupPlate, lookupToken, passageDetail, passagesLast, type Store } from '../store/index.js';
 import type { Clock } from '../util/clock.js';
 
 /** The daemon's answer to journal and cache commands, over the running store. */
@@ -12,5 +12,8 @@ export function storeQueriesOf(store: Store, clock: Clock): StoreQueries | null 
     passagesLast: (n) => passagesLast(store, n),
     passage: (id) => passageDetail(store, id),
     cacheStats: () => cacheStats(store, clock.now()),
+    lookupPlate: (text, maxDistance) => lookupPlate(store, text, null, clock.now(), maxDistance),
+    lookupToken: (token) => lookupToken(store, token, clock.now()),
+    lookupEpc: (epc) => lookupEpc(store, epc, clock.now()),
   };
 }

@@ -77,7 +77,8 @@ async function runRemote(
   const fmt: FormatContext = { now: (io.now ?? Date.now)() };
   try {
     if (command.clientRun) {
-      return out.outcome(await command.clientRun({ json: out.json, clientVersion: clientVersion(), call }, args, fmt));
+      const progress = out.json ? undefined : (line: string): void => void io.stderr.write(`${line}\n`);
+      return out.outcome(await command.clientRun({ json: out.json, clientVersion: clientVersion(), call, ...(progress ? { progress } : {}) }, args, fmt));
     }
     const result = await call(args);
     const exitCode = command.exitCode?.(result) ?? EXIT_OK;

@@ -47,6 +47,8 @@ export interface ClientRunContext<A, R> {
   clientVersion: VersionInfo;
   /** Sends the request to the daemon; throws ControlRequestError (src/control/client.ts). */
   call(args: A): Promise<R>;
+  /** Progress for people (one line, no newline) on stderr; absent with --json. For long requests such as `test camera`. */
+  progress?: (line: string) => void;
 }
 
 interface CommandBase<A> {

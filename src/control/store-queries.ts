@@ -1,4 +1,4 @@
-import type { CacheStats, JournalVerifyReport, JournaledPassage, PassageDetail } from '../store/index.js';
+import type { CacheStats, EpcLookup, JournalVerifyReport, JournaledPassage, PassageDetail, PlateLookup, TokenLookup } from '../store/index.js';
 
 /**
  * What the journal and cache commands of lanectl may ask of the lane's store. The daemon
@@ -9,4 +9,9 @@ export interface StoreQueries {
   passagesLast(n: number): JournaledPassage[];
   passage(id: string): PassageDetail | null;
   cacheStats(): CacheStats;
+  /** Vehicles (and plate watchlist entries) matching an OCR reading, fuzzy up to maxDistance. */
+  lookupPlate(text: string, maxDistance: number): PlateLookup;
+  /** An opaque QR token, hashed with the site key; the result never holds the token. Read-only: nothing is consumed. */
+  lookupToken(token: string): TokenLookup;
+  lookupEpc(epc: string): EpcLookup;
 }

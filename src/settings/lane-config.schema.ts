@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkFlowWiring, flowSectionSchema } from './flow-wiring.schema.js';
 import { deviceConfigSchema } from '../../drivers/config-schemas.js';
 import { displaySectionSchema } from '../display/display-config.js';
 
@@ -110,6 +111,11 @@ export const mqttSectionSchema = z
     maxCommandLifetimeSeconds: z.number().int().min(60).max(604800).default(86400).describe('Commands valid longer than this are refused.'),
     outboxQuotaMb: z.number().int().min(1).default(512).describe('Disk the outbox backlog may use; an alarm is raised before it fills.'),
     maxEvidenceKb: z.number().int().min(1).max(16384).default(1024).describe('Largest evidence image sent up.'),
+    evidence: z
+      .enum(['none', 'on-refer', 'on-deny-or-refer', 'all'])
+      .default('on-refer')
+      .describe('Evidence images sent without being asked, after their passage event: none, on-refer (refer and alarm), on-deny-or-refer, all.'),
+    telemetrySeconds: z.number().int().min(0).max(86400).default(60).describe('Telemetry message interval (QoS 0, not from the outbox); 0: off.'),
   })
   .superRefine((mqtt, ctx) => {
     // TLS options on a plain-text URL would be silently ignored: the operator believes the link is encrypted.
@@ -132,6 +138,10 @@ export const policySectionSchema = z.strictObject({
     .describe('Presentation-attack score (0..1) at or above which a face is refused as a spoof.'),
   readWindowSeconds: z.number().int().min(1).max(600).default(30).describe('Time allowed to present all credentials of one passage.'),
   requireDriverCredential: z.boolean().default(false).describe('Vehicle lanes: the driver must also present a credential.'),
+  requireFace: z
+    .boolean()
+    .optional()
+    .describe('People lanes: a live face must match the enrolled template (default true for people lanes, false for vehicle lanes).'),
 });
 
 export const watchdogSectionSchema = z.strictObject({
@@ -151,6 +161,13 @@ export const laneConfigSchema = z.strictObject({
     .optional()
     .describe('Separate secrets YAML (mode 0600 or 0640). LANE_SECRETS_FILE in the environment wins.'),
   devices: z.array(deviceConfigSchema).default([]).describe('Lane hardware; each entry is chosen by its type.'),
+  flow: flowSectionSchema.optional(),
+}).superRefine((cfg, ctx) => {
+  // The flow names devices and inputs declared elsewhere in the file: checked once the rest parsed.
+  if (!cfg.flow) return;
+  for (const issue of checkFlowWiring(cfg.lane.kind, cfg.flow, cfg.devices, cfg.policy.requireFace)) {
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }
 });
 
 /** What the schema produces before the loader fills in derived paths. */

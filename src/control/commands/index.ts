@@ -15,6 +15,21 @@ import { passageCommand } from './passage.js';
 import { passagesLastCommand } from './passages-last.js';
 import { statusCommand } from './status.js';
 import { versionCommand } from './version.js';
+// H2: device-level commands
+import { devicesCommand } from './devices.js';
+import { lookupEpcCommand, lookupPlateCommand, lookupTokenCommand } from './lookup.js';
+import { snapshotCommand } from './snapshot.js';
+import { modelsCommand } from './models.js';
+import { testCameraCommand, testRfidCommand, testScannerCommand } from './device-test.js';
+
+// H1: lane runner commands
+import { closeCommand, holdOpenCommand, openCommand } from './barrier-actions.js';
+import { eventsTailCommand } from './events-tail.js';
+import { modeCommand } from './mode.js';
+import { overrideCommand } from './override.js';
+import { resetCommand } from './reset.js';
+import { simInputCommand } from './sim-input.js';
+import { testBarrierCommand } from './test-barrier.js';
 
 /**
  * Every lanectl command. To add one: write src/control/commands/<name>.ts exporting a spec
@@ -37,4 +52,24 @@ export const COMMANDS: readonly RegisteredCommand[] = [
   evalMrzCommand,
   evalFacesCommand,
   evalPlatesCommand,
+  // H2: device-level commands
+  devicesCommand,
+  lookupPlateCommand,
+  lookupTokenCommand,
+  lookupEpcCommand,
+  snapshotCommand,
+  modelsCommand,
+  testScannerCommand,
+  testRfidCommand,
+  testCameraCommand,
+  // H1: lane runner commands
+  openCommand,
+  closeCommand,
+  holdOpenCommand,
+  modeCommand,
+  overrideCommand,
+  resetCommand,
+  eventsTailCommand,
+  testBarrierCommand,
+  simInputCommand,
 ];

@@ -67,7 +67,11 @@ describe('ControlServer round trips', () => {
       const remote = COMMANDS.filter((c) => c.local !== true).map((c) => c.name).sort();
       const storeCommands = ['cache stats', 'journal verify', 'passage', 'passages last']; // store-commands.test.ts
       const syncCommands = ['outbox', 'sync status']; // test/unit/sync/lanectl-sync-commands.test.ts
-      expect(remote).toEqual(['config reload', 'health', 'log level', 'status', 'version', ...storeCommands, ...syncCommands].sort());
+      // H2 device commands: devices/lookup/snapshot/device-test.test.ts here and in test/integration/control/
+      const deviceCommands = ['devices', 'lookup epc', 'lookup plate', 'lookup token', 'snapshot', 'test camera', 'test rfid', 'test scanner'];
+      // H1 lane runner commands: test/unit/lane/runner/lane-commands.test.ts
+      const laneCommands = ['close', 'events tail', 'hold-open', 'mode', 'open', 'override', 'reset', 'sim input', 'test barrier'];
+      expect(remote).toEqual(['config reload', 'health', 'log level', 'status', 'version', ...storeCommands, ...syncCommands, ...deviceCommands, ...laneCommands].sort());
     } finally {
       await server.stop();
     }

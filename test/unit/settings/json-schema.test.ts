@@ -32,7 +32,7 @@ describe('JSON Schema for editors', () => {
     expect(schema.required).toEqual(['lane']);
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties)).toEqual([
-      'lane', 'log', 'storage', 'control', 'mqtt', 'policy', 'watchdog', 'display', 'secretsFile', 'devices',
+      'lane', 'log', 'storage', 'control', 'mqtt', 'policy', 'watchdog', 'display', 'secretsFile', 'devices', 'flow',
     ]);
   });
 
