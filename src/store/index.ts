@@ -8,6 +8,7 @@ export { canonicalJson, type JsonValue } from './canonical-json.js';
 export { StoreUnavailableError, StoreInputError, classifyStorageError, type StoreFailure } from './store-failure.js';
 export type { PassageInput, PassageRecord } from './journal/passage-input.js';
 export type { AppendResult, JournaledPassage } from './journal/journal.js';
+export type { GroupCommitOptions } from './journal/group-commit.js';
 export type { JournalVerifyReport, JournalProblem, JournalProblemKind } from './journal/journal-verify.js';
 export type { OutboxMessage, OutboxStats } from './outbox.js';
 export type { DeltaOutcome, SnapshotOutcome, ListVersion, ListChange } from './lists/list-store.js';

@@ -54,9 +54,16 @@ export function bindKeyedHash(key: Buffer): BoundKeyedHash {
   };
 }
 
-const HEX_HASH = /^[0-9a-f]{64}$/;
+const UPPER_HEX = /[A-F]/;
 
-/** Parses a lowercase hex keyed hash (as carried in Evidence and lists); null when malformed. */
+/**
+ * Parses a lowercase hex keyed hash (as carried in Evidence and lists); null when malformed.
+ * Runs once per credential row of a 10 M-row snapshot, so it lets Buffer's hex decoder find bad
+ * characters (it stops at the first one, leaving fewer than 32 bytes) instead of an anchored
+ * /^[0-9a-f]{64}$/, which cost about twice as much per row; upper case is refused separately.
+ */
 export function parseHashHex(hex: string): Buffer | null {
-  return HEX_HASH.test(hex) ? Buffer.from(hex, 'hex') : null;
+  if (typeof hex !== 'string' || hex.length !== 2 * KEYED_HASH_BYTES) return null;
+  const bytes = Buffer.from(hex, 'hex');
+  return bytes.length === KEYED_HASH_BYTES && !UPPER_HEX.test(hex) ? bytes : null;
 }

@@ -10,6 +10,7 @@ import { openDatabase, type SqliteDatabase, type SynchronousMode } from './datab
 import { EvidenceStore } from './evidence.js';
 import { FaceIndex } from './face/face-index.js';
 import { FactsAssembler, type FactsOptions } from './facts.js';
+import type { GroupCommitOptions } from './journal/group-commit.js';
 import { Journal } from './journal/journal.js';
 import { verifyJournal, type JournalVerifyReport } from './journal/journal-verify.js';
 import { bindKeyedHash, type BoundKeyedHash } from './keyed-hash.js';
@@ -46,6 +47,8 @@ export interface StoreOptions {
   evidenceSweepIntervalMs?: number;
   /** Use the WebAssembly SIMD face scan when available (default true). */
   simd?: boolean;
+  /** journal.appendGrouped batching: largest batch, and how a flush is scheduled (default setImmediate). */
+  groupCommit?: GroupCommitOptions;
 }
 
 export type StoreEvents = StoreHealthEvents;
@@ -151,6 +154,12 @@ export class Store extends TypedEmitter<StoreEvents> implements Service {
     const parts = this.parts;
     this.parts = null;
     if (parts !== null) {
+      try {
+        // Passages already handed to appendGrouped are committed, not dropped: their callers wait.
+        parts.journal.flushGrouped();
+      } catch (err) {
+        this.opts.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'final group commit failed');
+      }
       try {
         parts.db.close();
       } catch (err) {
@@ -287,7 +296,7 @@ export class Store extends TypedEmitter<StoreEvents> implements Service {
       plates,
       facts: new FactsAssembler(health, lookups, lists, faces),
       outbox,
-      journal: new Journal(db, health, clock, outbox, lane),
+      journal: new Journal(db, health, clock, outbox, lane, this.opts.groupCommit),
       tokens: new TokenRedemption(db, health, clock),
       evidence: new EvidenceStore(db, health, clock, { ...evidenceOpts, dir: evidenceOpts.dir ?? join(this.opts.dataDir, 'evidence') }),
       migration,
