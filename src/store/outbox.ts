@@ -41,15 +41,21 @@ const COLUMNS = `seq, message_id AS messageId, lane, topic, payload, passage_id 
 
 /**
  * Store-and-forward queue to the MQTT link. Rows are written in the same transaction as the
- * journal row they announce, leave the backlog only when the link reports PUBACK
- * (markDelivered), and drain in seq order per lane. Delivered rows are kept for a while for
- * diagnostics and pruned later; the journal is the record, not the outbox.
+ * journal row they announce, leave the backlog only when the link reports PUBACK, and drain in
+ * seq order per lane. Delivered rows are kept for a while for diagnostics and pruned later; the
+ * journal is the record, not the outbox.
+ *
+ * "Delivered" is: seq at or below the lane's delivered watermark (outbox_watermark, advanced by
+ * the drain with one single-row UPDATE per batch of PUBACKs: markDeliveredThrough) OR delivered_at
+ * set (rows marked one by one: markDelivered). Every query here applies both.
  */
 export class Outbox {
   private readonly insertStmt: Database.Statement;
   private readonly pendingStmt: Database.Statement;
   private readonly deliveredStmt: Database.Statement;
   private readonly attemptStmt: Database.Statement;
+  private readonly watermarkStmt: Database.Statement;
+  private readonly advanceStmt: Database.Statement;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -63,7 +69,14 @@ export class Outbox {
     this.pendingStmt = db.prepare(
       `SELECT ${COLUMNS} FROM outbox WHERE lane = ? AND delivered_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`,
     );
-    this.deliveredStmt = db.prepare('UPDATE outbox SET delivered_at = ? WHERE message_id = ? AND delivered_at IS NULL');
+    this.deliveredStmt = db.prepare('UPDATE outbox SET delivered_at = ? WHERE message_id = ? AND seq > ? AND delivered_at IS NULL');
+    this.watermarkStmt = db.prepare('SELECT delivered_through FROM outbox_watermark WHERE lane = ?').pluck();
+    // Never backwards: a late or repeated call with a lower seq changes nothing.
+    this.advanceStmt = db.prepare(
+      `INSERT INTO outbox_watermark (lane, delivered_through, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (lane) DO UPDATE SET delivered_through = excluded.delivered_through, updated_at = excluded.updated_at
+       WHERE excluded.delivered_through > outbox_watermark.delivered_through`,
+    );
     this.attemptStmt = db.prepare('UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE message_id = ?');
   }
 
@@ -95,7 +108,22 @@ export class Outbox {
   /** Undelivered messages of this lane in drain order, starting after `afterSeq`. */
   pending(limit = 100, afterSeq = 0): OutboxMessage[] {
     const n = Math.max(1, Math.min(10_000, Math.trunc(limit)));
-    return this.health.read('read outbox', () => this.pendingStmt.all(this.lane, afterSeq, n) as OutboxMessage[]);
+    return this.health.read('read outbox', () => this.pendingStmt.all(this.lane, Math.max(afterSeq, this.watermark()), n) as OutboxMessage[]);
+  }
+
+  /** Every row of this lane with seq <= this is delivered (0: none by watermark). */
+  watermark(): number {
+    return (this.watermarkStmt.get(this.lane) as number | undefined) ?? 0;
+  }
+
+  /**
+   * Call only when every row of this lane up to `seq` has been acknowledged by the broker (the
+   * drain knows: it sends in seq order and holds back out-of-order acks). Runs in the caller's
+   * transaction if there is one. Returns whether the watermark moved.
+   */
+  markDeliveredThrough(seq: number, at = this.clock.now()): boolean {
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new StoreInputError('outbox watermark must be a non-negative integer');
+    return this.health.write('mark outbox delivered', () => this.advanceStmt.run(this.lane, seq, at).changes > 0);
   }
 
   /** Records a publish attempt (for diagnostics: attempts and the last try show a stuck message). */
@@ -113,8 +141,9 @@ export class Outbox {
     const at = this.clock.now();
     return this.health.write('mark outbox delivered', () =>
       this.db.transaction(() => {
+        const watermark = this.watermark();
         let n = 0;
-        for (const id of messageIds) n += this.deliveredStmt.run(at, id).changes;
+        for (const id of messageIds) n += this.deliveredStmt.run(at, id, watermark).changes;
         return n;
       })(),
     );
@@ -122,14 +151,18 @@ export class Outbox {
 
   stats(): OutboxStats {
     return this.health.read('outbox stats', () => {
+      const watermark = this.watermark();
       const oldest = this.db
-        .prepare('SELECT seq, created_at AS createdAt FROM outbox WHERE lane = ? AND delivered_at IS NULL ORDER BY seq LIMIT 1')
-        .get(this.lane) as { seq: number; createdAt: number } | undefined;
+        .prepare('SELECT seq, created_at AS createdAt FROM outbox WHERE lane = ? AND delivered_at IS NULL AND seq > ? ORDER BY seq LIMIT 1')
+        .get(this.lane, watermark) as { seq: number; createdAt: number } | undefined;
       const backlog = Number(
-        this.db.prepare('SELECT count(*) FROM outbox WHERE lane = ? AND delivered_at IS NULL').pluck().get(this.lane),
+        this.db.prepare('SELECT count(*) FROM outbox WHERE lane = ? AND delivered_at IS NULL AND seq > ?').pluck().get(this.lane, watermark),
       );
       const delivered = Number(
-        this.db.prepare('SELECT count(*) FROM outbox WHERE lane = ? AND delivered_at IS NOT NULL').pluck().get(this.lane),
+        this.db
+          .prepare('SELECT count(*) FROM outbox WHERE lane = ? AND (delivered_at IS NOT NULL OR seq <= ?)')
+          .pluck()
+          .get(this.lane, watermark),
       );
       return {
         backlog,
@@ -141,10 +174,22 @@ export class Outbox {
     });
   }
 
-  /** Deletes delivered messages confirmed before `before` (epoch ms). Undelivered rows are never pruned. */
+  /**
+   * Deletes delivered messages confirmed before `before` (epoch ms). Undelivered rows are never
+   * pruned. Rows delivered by the watermark carry no delivery time of their own: they go once they
+   * were created before `before` (a row is always delivered after it was created).
+   */
   pruneDelivered(before: number): number {
     return this.health.write('prune outbox', () =>
-      this.db.prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?').run(before).changes,
+      this.db.transaction(() => {
+        const watermark = this.watermark();
+        return this.db
+          .prepare(
+            `DELETE FROM outbox WHERE (delivered_at IS NOT NULL AND delivered_at < ?)
+               OR (lane = ? AND seq <= ? AND delivered_at IS NULL AND created_at < ?)`,
+          )
+          .run(before, this.lane, watermark, before).changes;
+      })(),
     );
   }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../util/logger.js';
 import { Availability, type LaneStateInfo } from './availability.js';
 import { CommandIntake } from './commands/command-intake.js';
 import { DeviceHealthWatch } from './device-health-watch.js';
+import { EvidencePolicy, type EvidencePolicyName } from './evidence-policy.js';
 import { CommandLog } from './commands/command-log.js';
 import type { LaneCommandHandler } from './commands/lane-command-handler.js';
 import { connectionSettings } from './connection/client-options.js';
@@ -23,6 +24,7 @@ import { healthReport, outboxSnapshot, syncStatus, withTimeout, type LinkReportP
 import type { OutboxSnapshot, SyncStatusSnapshot } from './sync-status.js';
 import { SyncStateTable } from './sync-tables.js';
 import { resolveTuning, type SyncTuning } from './sync-tuning.js';
+import { Telemetry } from './telemetry.js';
 import { LaneTopics } from './topics.js';
 import { isoOf } from './wire/common.js';
 import type { ResyncReason } from './wire/up-messages.js';
@@ -30,8 +32,17 @@ import type { ResyncReason } from './wire/up-messages.js';
 type MqttTuningKey = 'drainRatePerSecond' | 'maxInflight' | 'clockSkewSeconds' | 'maxCommandLifetimeSeconds' | 'outboxQuotaMb' | 'maxEvidenceKb';
 
 export interface MqttLinkOptions {
-  /** The connection part of the mqtt section; its rate/size keys arrive as `tuning`. */
-  config: Omit<LaneConfig['mqtt'], MqttTuningKey> & { site: string; lane: string };
+  /**
+   * The connection part of the mqtt section; its rate/size keys arrive as `tuning`. evidence and
+   * telemetrySeconds get their defaults (on-refer, 60) from the config schema; left out here they
+   * mean off (none, 0), which is what tests and the bench want.
+   */
+  config: Omit<LaneConfig['mqtt'], MqttTuningKey | 'evidence' | 'telemetrySeconds'> & {
+    site: string;
+    lane: string;
+    evidence?: EvidencePolicyName;
+    telemetrySeconds?: number;
+  };
   secrets: Pick<LaneSecrets, 'mqttPassword' | 'centralPublicKeys'>;
   store: SyncStore;
   clock: Clock;
@@ -68,6 +79,8 @@ export class MqttLink implements Service {
   private readonly connection: MqttConnection;
   private readonly availability: Availability;
   private readonly drainer: OutboxDrainer;
+  private readonly evidencePolicy: EvidencePolicy;
+  private telemetry: Telemetry | null = null;
   private meter: BacklogMeter | null = null;
   private stateTable: SyncStateTable | null = null;
   private deviceWatch: DeviceHealthWatch | null = null;
@@ -123,6 +136,20 @@ export class MqttLink implements Service {
       tuning: this.tuning,
       log: opts.log,
       onDelivered: (rows) => this.meter?.delivered(rows),
+      onPassageAcked: (text) => this.evidencePolicy.passageAcknowledged(text),
+    });
+    this.evidencePolicy = new EvidencePolicy({
+      policy: config.evidence ?? 'none',
+      send: (ref) => this.sendEvidence(ref),
+      report: (body) => {
+        try {
+          this.store.outbox.enqueue('event/alarm', body);
+          this.drainer.kick();
+        } catch (err) {
+          this.log.error({ err }, 'evidence report could not be queued');
+        }
+      },
+      log: opts.log,
     });
     this.resync = new ResyncRequests({ clock: opts.clock, log: opts.log, send: (list, reason, detail) => this.sendResync(list, reason, detail) });
     this.connection = new MqttConnection({
@@ -175,6 +202,9 @@ export class MqttLink implements Service {
     }
     this.checkBacklog();
     this.backlogTimer = this.clock.setInterval(() => this.checkBacklog(), this.tuning.backlogCheckMs);
+    this.telemetry = this.makeTelemetry();
+    this.telemetry.start();
+    this.evidencePolicy.start();
     this.housekeepingTimer = this.clock.setInterval(() => this.housekeeping(), HOUSEKEEPING_MS);
     if (!this.opts.config.enabled) {
       // Still measures the outbox (quota alarms, lanectl outbox); just never connects.
@@ -192,6 +222,9 @@ export class MqttLink implements Service {
     this.housekeepingTimer?.cancel();
     this.announceTimer?.cancel();
     this.backlogTimer = this.housekeepingTimer = this.announceTimer = null;
+    this.telemetry?.stop();
+    this.telemetry = null;
+    this.evidencePolicy.stop();
     await this.commands?.stop();
     this.drainer.stop();
     await this.connection.stop(async (client) => {
@@ -238,6 +271,46 @@ export class MqttLink implements Service {
       maxBytes: this.tuning.maxEvidenceBytes,
       now: () => this.clock.now(),
       publish: (topic, text) => this.publishJson(topic, text, false),
+    });
+  }
+
+  /** Builds and publishes one telemetry message now (null when telemetry is off or not started). */
+  telemetryNow(): ReturnType<Telemetry['tick']> {
+    return this.telemetry?.tick() ?? null;
+  }
+
+  /** Evidence sent by policy (mqtt.evidence) so far, and what waits. */
+  evidenceStatus(): EvidencePolicy['counters'] & { waiting: number } {
+    return { ...this.evidencePolicy.counters, waiting: this.evidencePolicy.waiting };
+  }
+
+  private makeTelemetry(): Telemetry {
+    return new Telemetry({
+      topics: this.topics,
+      clock: this.clock,
+      log: this.log,
+      intervalSeconds: this.opts.config.telemetrySeconds ?? 0,
+      laneState: this.opts.laneState ?? (() => ({ mode: 'normal', summary: 'ok', devices: {} })),
+      birth: () => this.availability.birth,
+      counters: () => ({ ...this.health().counters, ...this.evidencePolicy.counters, telemetrySkipped: this.telemetry?.skipped ?? 0 }),
+      outbox: () => {
+        this.checkBacklog(); // a fresh reading, not one up to backlogCheckMs old
+        return {
+          pending: this.backlog.pending,
+          pendingBytes: this.backlog.bytes,
+          oldestAt: this.backlog.oldestAt === null ? null : isoOf(this.backlog.oldestAt),
+          quotaUsed: Number(this.quota.ratio(this.backlog.bytes).toFixed(4)),
+          deliveredThrough: this.store.outbox.watermark(),
+        };
+      },
+      lists: () => this.store.lists.versions(),
+      publish: (topic, text) => {
+        const client = this.connection.connected;
+        if (client === null || !this.announced) return false;
+        // QoS 0: a reading, not a record; the next one replaces a lost one.
+        client.publish(topic, text, { qos: 0, retain: false });
+        return true;
+      },
     });
   }
 
@@ -295,6 +368,7 @@ export class MqttLink implements Service {
     this.refreshState();
     this.drainer.attach(client, receiveMaximum);
     this.resync.resendAll();
+    this.evidencePolicy.resume();
   }
 
   private onDown(reason: string): void {

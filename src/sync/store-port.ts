@@ -12,7 +12,10 @@ import type { EvidenceSource } from './evidence-upload.js';
 export interface SyncStore {
   /** The lane database: the link keeps its own small tables there (sync-tables.ts). */
   readonly database: SqliteDatabase;
-  readonly outbox: Pick<Outbox, 'lane' | 'pending' | 'markAttempt' | 'markDelivered' | 'stats' | 'enqueue'>;
+  readonly outbox: Pick<
+    Outbox,
+    'lane' | 'pending' | 'markAttempt' | 'markDelivered' | 'stats' | 'enqueue' | 'watermark' | 'markDeliveredThrough'
+  >;
   readonly lists: {
     applyDelta(message: unknown): DeltaOutcome;
     applySnapshotChunk(message: unknown): SnapshotOutcome;

@@ -7,6 +7,7 @@
  *   {prefix}/{site}/{lane}/cmd-result/{id}       up: result of command {id}
  *   {prefix}/{site}/{lane}/lists/resync          up: the lane asks for a full list snapshot
  *   {prefix}/{site}/{lane}/evidence/{id}         up: an evidence image, on request or by policy
+ *   {prefix}/{site}/{lane}/telemetry             up, QoS 0: periodic health and counters (not from the outbox)
  *   {prefix}/{site}/{lane}/cmd/{name}            down: signed commands for this lane
  *   {prefix}/{site}/lists/{list}                 down: versioned list deltas for every lane of the site
  *   {prefix}/{site}/lists/{list}/snapshot        down: full snapshot chunks for every lane of the site
@@ -64,6 +65,10 @@ export class LaneTopics {
 
   evidence(messageId: string): string {
     return `${this.laneBase}/evidence/${messageId}`;
+  }
+
+  get telemetry(): string {
+    return `${this.laneBase}/telemetry`;
   }
 
   command(name: string): string {

@@ -40,6 +40,8 @@ export type CentralSimEvents = {
   state: [lane: string, state: StateMessage];
   result: [CmdResult];
   resync: [ResyncRequest];
+  /** A lane's periodic telemetry (QoS 0; schema telemetry). */
+  telemetry: [lane: string, message: Record<string, unknown>];
   malformed: [topic: string, reason: string];
 };
 
@@ -163,6 +165,7 @@ export class CentralSim extends TypedEmitter<CentralSimEvents> {
       else this.unattributedResults.push(result);
       this.emit('result', result);
     } else if (kind === 'lists' && levels[2] === 'resync') void this.onResync(lane, json as unknown as ResyncRequest);
+    else if (kind === 'telemetry') this.emit('telemetry', lane, json);
   }
 
   private onState(lane: string, state: StateMessage): void {

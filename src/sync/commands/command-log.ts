@@ -1,11 +1,10 @@
 import type { SqliteDatabase } from '../../store/database.js';
-import { ensureSyncTables } from '../sync-tables.js';
 import type { CommandOutcome, FirstResult, RejectionReason } from '../wire/up-messages.js';
 import { isoOf } from '../wire/common.js';
 import type { VerifiedCommand } from './verify-command.js';
 
 /**
- * Persistent memory of command ids (table sync_command_log, see sync-tables.ts): the replay guard
+ * Persistent memory of command ids (table sync_command_log, store migration 005): the replay guard
  * and the idempotency record in one. `claim` commits the id before the command runs.
  */
 export type ClaimResult =
@@ -30,7 +29,6 @@ export class CommandLog {
   private readonly pruneStmt;
 
   constructor(private readonly db: SqliteDatabase) {
-    ensureSyncTables(db);
     this.insert = db.prepare(
       `INSERT OR IGNORE INTO sync_command_log (id, name, content_hash, received_at, expires_at, forget_after, status)
        VALUES (?, ?, ?, ?, ?, ?, 'executing')`,

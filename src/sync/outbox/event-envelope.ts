@@ -10,7 +10,8 @@ import type { DrainRow } from './outbox-reader.js';
 const PLAIN = /^[A-Za-z0-9._/-]*$/;
 
 export class EventEnvelope {
-  private readonly head: string;
+  /** Everything before the id; OutboxReader has SQLite build the rest of the same text. */
+  readonly head: string;
   private readonly topicBase: string;
   /** Rows committed together share their millisecond: format each instant once. */
   private lastMs = Number.NaN;
@@ -21,10 +22,13 @@ export class EventEnvelope {
     this.topicBase = `${id.prefix}/${id.site}/${id.lane}/`;
   }
 
+  /** Per outbox topic (a handful: event/passage, event/alarm ...): its quoted type and full topic, built once. */
+  private readonly byTopic = new Map<string, { type: string; topic: string }>();
+
   text(row: DrainRow): string {
     // Ids are UUIDs and the store checks topics: nothing to escape, but never trust that blindly.
     const id = PLAIN.test(row[1]) ? `"${row[1]}"` : JSON.stringify(row[1]);
-    const type = PLAIN.test(row[2]) ? `"${row[2]}"` : JSON.stringify(row[2]);
+    const type = this.forTopic(row[2]).type;
     if (row[4] !== this.lastMs) {
       this.lastMs = row[4];
       this.lastIso = new Date(row[4]).toISOString();
@@ -33,7 +37,21 @@ export class EventEnvelope {
   }
 
   topic(row: DrainRow): string {
-    return this.topicBase + row[2];
+    return this.forTopic(row[2]).topic;
+  }
+
+  /** The MQTT topic of an outbox topic (relative to the lane). */
+  topicOf(relative: string): string {
+    return this.forTopic(relative).topic;
+  }
+
+  private forTopic(relative: string): { type: string; topic: string } {
+    let t = this.byTopic.get(relative);
+    if (t === undefined) {
+      t = { type: PLAIN.test(relative) ? `"${relative}"` : JSON.stringify(relative), topic: this.topicBase + relative };
+      if (this.byTopic.size < 64) this.byTopic.set(relative, t);
+    }
+    return t;
   }
 }
 

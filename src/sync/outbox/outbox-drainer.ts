@@ -7,7 +7,7 @@ import type { SyncTuning } from '../sync-tuning.js';
 import type { LaneIdentity } from '../topics.js';
 import { DeliveredMarks } from './delivered-marks.js';
 import { EventEnvelope } from './event-envelope.js';
-import { OutboxReader, type DrainRow } from './outbox-reader.js';
+import { OutboxReader, type SendRow } from './outbox-reader.js';
 
 export interface DrainCounters {
   published: number;
@@ -26,12 +26,19 @@ export interface DrainerOptions {
   log: Logger;
   /** Called after delivered marks are committed (the link updates its backlog meter). */
   onDelivered?(rows: readonly { seq: number; bytes: number }[]): void;
+  /** A passage event was acknowledged by the broker (the event message text): evidence by policy. */
+  onPassageAcked?(eventText: string): void;
 }
+
+const PASSAGE_TOPIC = 'event/passage';
 
 interface AckedRow {
   seq: number;
   bytes: number;
 }
+
+/** The order a stream sends in, for the watermark: how far each has got on this connection. */
+type Stream = 'live' | 'backlog';
 
 /** New live rows are looked for this often while connected (and at once on kick()). */
 const POLL_MS = 250;
@@ -49,10 +56,14 @@ const QOS1 = Object.freeze({ qos: 1 as const });
  *   (drainRatePerSecond) so a long backlog never delays a live passage by more than one window.
  *
  * Every message carries its seq, so the central system restores the total order. A row leaves
- * the backlog only on PUBACK: delivered marks are collected and committed together every
- * ackFlushMs (a crash before the commit only means those rows are sent again, which QoS 1 allows
- * and the id de-duplicates). On disconnect the in-flight set is forgotten and the next
- * connection starts again from the oldest undelivered row.
+ * the backlog only on PUBACK, through the lane's delivered WATERMARK: the highest seq at or below
+ * which every row was sent on this connection and acknowledged. It is computed from what is known
+ * in memory (how far each stream has sent, the lowest seq still in flight, the lowest refused one)
+ * and committed with one single-row UPDATE every ackFlushMs or readBatch acks. PUBACKs above it
+ * (out of order, or behind a refused row) are held in memory until it passes them; a crash before
+ * that only means those rows are sent again, which QoS 1 allows and the id de-duplicates. When a
+ * connection ends, the held ones are marked row by row instead. The next connection starts again
+ * from the oldest undelivered row.
  *
  * Rows are read in batches into memory; a PUBACK only sends the next buffered row (no query),
  * which keeps the drain close to a bare publish loop.
@@ -70,16 +81,28 @@ export class OutboxDrainer {
   private liveCursor = 0;
   private backlogCursor = 0;
   private backlogDone = false;
-  private live: DrainRow[] = [];
+  private live: SendRow[] = [];
   private livePos = 0;
-  private backlog: DrainRow[] = [];
+  private backlog: SendRow[] = [];
   private backlogPos = 0;
   private reader: OutboxReader | null = null;
   private unlimited = false;
   private readonly limiter: RateLimiter;
-  private ackedRows: AckedRow[] = [];
+  /** Acknowledged on this connection, above the committed watermark (seq -> payload bytes). */
+  private readonly acked = new Map<number, number>();
+  private acksSinceFlush = 0;
+  /** Acknowledged on an earlier connection (late): marked row by row at the next flush. */
+  private lateAcks: AckedRow[] = [];
+  /** The committed watermark: every row of the lane up to it is delivered. */
+  private watermark = 0;
+  /** Highest seq each stream has sent (or skipped as in flight / already acked) on this connection. */
+  private backlogSentThrough = 0;
+  private liveSentThrough = 0;
+  /** Lowest seq whose publish was refused since the last rewind: the watermark stays below it. */
+  private refusedMin = Number.POSITIVE_INFINITY;
   private marks: DeliveredMarks | null = null;
-  private attempted: string[] = [];
+  /** Seqs whose publish failed, counted on their rows at the next flush. */
+  private attempted: number[] = [];
   private flushTimer: TimerHandle | null = null;
   private pumpTimer: TimerHandle | null = null;
   private pollTimer: TimerHandle | null = null;
@@ -112,12 +135,15 @@ export class OutboxDrainer {
     this.client = client;
     // The store may have been reopened since the last connection: fresh statements.
     this.marks = null;
-    this.reader = new OutboxReader(this.opts.store.database, this.opts.store.outbox.lane);
+    this.reader = new OutboxReader(this.opts.store.database, this.opts.store.outbox.lane, this.envelope.head);
     this.generation += 1;
     this.window = Math.max(1, Math.min(this.opts.tuning.maxInflight, receiveMaximum));
-    this.liveFrom = this.maxSeq();
-    this.liveCursor = this.liveFrom;
-    this.backlogCursor = 0;
+    this.watermark = this.opts.store.outbox.watermark();
+    this.acked.clear();
+    this.refusedMin = Number.POSITIVE_INFINITY;
+    this.liveFrom = Math.max(this.maxSeq(), this.watermark);
+    this.liveCursor = this.liveSentThrough = this.liveFrom;
+    this.backlogCursor = this.backlogSentThrough = this.watermark;
     this.backlogDone = false;
     this.pollTimer = this.opts.clock.setInterval(() => this.pump(true), POLL_MS);
     this.pump(true);
@@ -125,6 +151,11 @@ export class OutboxDrainer {
 
   /** The connection is gone: forget in-flight and buffered rows (they stay undelivered), commit the acks. */
   detach(): void {
+    // Commit what the watermark covers while the in-flight set still says what is unacknowledged;
+    // acks it cannot cover yet are marked row by row, so a reconnect does not send them again.
+    if (this.client !== null) this.flush();
+    for (const [seq, bytes] of this.acked) this.lateAcks.push({ seq, bytes });
+    this.acked.clear();
     this.client = null;
     this.inflight.clear();
     this.live = [];
@@ -200,7 +231,7 @@ export class OutboxDrainer {
         this.readLive();
         if (this.live.length === 0) return;
       }
-      this.publish(this.live[this.livePos++]!);
+      this.publish(this.live[this.livePos++]!, 'live');
     }
   }
 
@@ -219,8 +250,10 @@ export class OutboxDrainer {
         this.backlogCursor = this.backlog[this.backlog.length - 1]![0];
       }
       const row = this.backlog[this.backlogPos]!;
-      if (this.inflight.has(row[0])) {
-        this.backlogPos += 1; // sent again after a rewind and still awaiting its PUBACK
+      if (this.inflight.has(row[0]) || this.acked.has(row[0])) {
+        // After a rewind: still awaiting its PUBACK, or already acknowledged above the watermark.
+        this.backlogPos += 1;
+        this.backlogSentThrough = row[0];
         continue;
       }
       if (!this.unlimited && !this.limiter.take(clock.monotonic())) {
@@ -228,7 +261,7 @@ export class OutboxDrainer {
         return;
       }
       this.backlogPos += 1;
-      this.publish(row);
+      this.publish(row, 'backlog');
     }
   }
 
@@ -249,22 +282,25 @@ export class OutboxDrainer {
     }, ms);
   }
 
-  private publish(row: DrainRow): void {
+  private publish(row: SendRow, stream: Stream): void {
     const client = this.client;
     if (client === null) return;
     const generation = this.generation;
-    const [seq, messageId] = row;
-    const bytes = Buffer.byteLength(row[3]);
+    const seq = row[0];
+    const bytes = row[3];
     this.inflight.set(seq, bytes);
+    if (stream === 'live') this.liveSentThrough = seq;
+    else this.backlogSentThrough = seq;
     this.counters.published += 1;
-    client.publish(this.envelope.topic(row), this.envelope.text(row), QOS1, (err) => {
+    client.publish(this.envelope.topicOf(row[1]), row[2], QOS1, (err) => {
       if (err) {
         // Connection closed or the broker refused (PUBACK reason >= 0x80): the row stays pending,
         // and the failed try is counted on it (lanectl outbox shows rows that keep failing).
         this.counters.failed += 1;
-        this.attempted.push(messageId);
+        this.attempted.push(seq);
         this.scheduleFlush();
         if (generation === this.generation && this.client !== null) {
+          this.refusedMin = Math.min(this.refusedMin, seq);
           this.inflight.delete(seq);
           this.lastError = err.message;
           this.opts.log.warn({ seq, reason: err.message }, 'publish refused; the row is sent again shortly');
@@ -272,20 +308,23 @@ export class OutboxDrainer {
         }
         return;
       }
-      this.ackedRows.push({ seq, bytes });
-      if (this.stopped) {
-        this.flush(); // a late PUBACK during stop: record it now, no timer
+      if (row[1] === PASSAGE_TOPIC) this.opts.onPassageAcked?.(row[2]);
+      if (generation !== this.generation || this.client === null) {
+        // From a connection that has ended (or during stop): its stream positions are gone, so
+        // this row cannot join the watermark; it is marked on its own.
+        this.lateAcks.push({ seq, bytes });
+        if (this.stopped) this.flush();
+        else this.scheduleFlush();
         return;
       }
-      if (generation === this.generation) {
-        this.inflight.delete(seq);
-        // Refill when a quarter of the window is free, not per PUBACK: the refill then goes out
-        // as one batch of writes instead of one small socket write per acknowledged message.
-        if (this.inflight.size <= this.window - Math.max(1, this.window >> 2)) this.pumpSoon();
-      }
+      this.acked.set(seq, bytes);
+      this.inflight.delete(seq);
+      // Refill when a quarter of the window is free, not per PUBACK: the refill then goes out
+      // as one batch of writes instead of one small socket write per acknowledged message.
+      if (this.inflight.size <= this.window - Math.max(1, this.window >> 2)) this.pumpSoon();
       // Commit at once when a batch is full or nothing is in flight any more (the end of a burst,
       // or a single live event): waiting for the timer then only delays what lanectl shows.
-      if (this.ackedRows.length >= this.opts.tuning.readBatch || this.inflight.size === 0) this.flush();
+      if (++this.acksSinceFlush >= this.opts.tuning.readBatch || this.inflight.size === 0) this.flush();
       else this.scheduleFlush();
     });
   }
@@ -301,11 +340,15 @@ export class OutboxDrainer {
       if (this.client === null) return;
       this.flush();
       this.liveFrom = Math.max(this.liveFrom, this.liveCursor);
+      this.liveSentThrough = this.liveFrom;
       this.live = [];
       this.livePos = 0;
       this.backlog = [];
       this.backlogPos = 0;
-      this.backlogCursor = 0;
+      // From the watermark on, everything not acknowledged is sent again in order, so the refused
+      // row is behind the backlog's position again and no longer needs its own bound.
+      this.backlogCursor = this.backlogSentThrough = this.watermark;
+      this.refusedMin = Number.POSITIVE_INFINITY;
       this.backlogDone = false;
       this.pump(false);
     }, REWIND_MS);
@@ -319,27 +362,53 @@ export class OutboxDrainer {
     }, this.opts.tuning.ackFlushMs);
   }
 
-  /** Commits delivered marks and failed-attempt counts collected so far, in one transaction. */
+  /**
+   * Highest seq that every row up to is acknowledged: each stream sends in seq order, so up to the
+   * point the backlog has sent (all of the backlog once it is done, and then up to the point the
+   * live stream has sent), minus anything still in flight or refused below that.
+   */
+  private reachableWatermark(): number {
+    let w = this.backlogDone ? this.liveSentThrough : this.backlogSentThrough;
+    if (this.refusedMin <= w) w = this.refusedMin - 1;
+    for (const seq of this.inflight.keys()) if (seq <= w) w = seq - 1;
+    return w;
+  }
+
+  /** Commits the watermark, late acks row by row, and failed-attempt counts collected so far. */
   flush(): void {
     this.flushTimer?.cancel();
     this.flushTimer = null;
+    this.acksSinceFlush = 0;
     const attempted = this.attempted;
-    const rows = this.ackedRows;
-    if (attempted.length === 0 && rows.length === 0) return;
+    const late = this.lateAcks;
     this.attempted = [];
-    this.ackedRows = [];
+    this.lateAcks = [];
+    const target = this.client === null ? this.watermark : this.reachableWatermark();
+    if (attempted.length === 0 && late.length === 0 && target <= this.watermark) return;
     const { outbox, database } = this.opts.store;
-    this.marks ??= new DeliveredMarks(database, outbox.lane);
+    this.marks ??= new DeliveredMarks(database, outbox);
     const marks = this.marks;
+    const now = this.opts.clock.now();
     try {
       // Failed attempts are rare (a lost connection): their own small transaction.
-      if (attempted.length > 0) outbox.markAttempt(attempted);
-      const delivered = marks.mark(rows.map((r) => r.seq), this.opts.clock.now());
-      this.counters.delivered += delivered;
-      if (rows.length > 0) this.opts.onDelivered?.(rows);
+      if (attempted.length > 0) marks.markAttempts(attempted, now);
+      const covered: AckedRow[] = [];
+      if (target > this.watermark) {
+        marks.advance(target, now);
+        this.watermark = target;
+        for (const [seq, bytes] of this.acked) {
+          if (seq > target) continue;
+          covered.push({ seq, bytes });
+          this.acked.delete(seq);
+        }
+      }
+      const lateMarked = late.length > 0 ? marks.mark(late.map((r) => r.seq), now) : 0;
+      this.counters.delivered += covered.length + lateMarked;
+      const reported = lateMarked > 0 ? covered.concat(late) : covered;
+      if (reported.length > 0) this.opts.onDelivered?.(reported);
     } catch (err) {
-      this.counters.markErrors += rows.length;
-      this.opts.log.error({ err, rows: rows.length }, 'delivered marks not written; those rows will be sent again');
+      this.counters.markErrors += late.length;
+      this.opts.log.error({ err, late: late.length }, 'delivered marks not written; unmarked rows will be sent again');
     }
   }
 }

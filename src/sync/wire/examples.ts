@@ -137,4 +137,21 @@ export const UP_EXAMPLES = {
     at: '2026-03-01T08:04:00.000Z',
     data: '/9j/2Q==',
   },
+  telemetry: {
+    ...lane,
+    at: '2026-03-01T08:05:00.000Z',
+    intervalSeconds: 60,
+    uptimeSeconds: 3902,
+    birth: 17,
+    mode: 'normal',
+    health: { summary: 'ok', devices: { 'device:entry-scanner': 'ok', 'device:face-camera': 'ok' } },
+    counters: { published: 1288, delivered: 1288, publishFailures: 0, commandsAccepted: 3, commandsRejected: 1, evidenceSent: 12, evidenceTooLarge: 1 },
+    outbox: { pending: 0, pendingBytes: 0, oldestAt: null, quotaUsed: 0, deliveredThrough: 90211 },
+    process: { cpuPercent: 7.4, rssBytes: 187695104, heapUsedBytes: 61341696, eventLoopLagMs: { p50: 10.1, p99: 14.8, max: 31.2 } },
+    lists: {
+      subjects: { version: 1203, rows: 48211, ageSeconds: 41 },
+      vehicles: { version: 42, rows: 3120, ageSeconds: 905 },
+      watchlist: { version: 0, rows: 0, ageSeconds: null },
+    },
+  },
 } as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { COMMAND_NAMES, commandSchemaFor, listDeltaSchema, listSnapshotChunkSchema } from './down-messages.js';
 import { exampleCommand, exampleDelta, exampleSnapshotChunk, UP_EXAMPLES } from './examples.js';
-import { cmdResultSchema, eventSchema, evidenceSchema, resyncRequestSchema, stateSchema } from './up-messages.js';
+import { cmdResultSchema, eventSchema, evidenceSchema, resyncRequestSchema, stateSchema, telemetrySchema } from './up-messages.js';
 
 /**
  * The JSON Schemas of every payload (docs/schemas/mqtt/<name>.json), generated from the zod
@@ -25,6 +25,7 @@ export function wireSchemaEntries(): WireSchemaEntry[] {
     { name: 'cmd-result', direction: 'up', topic: '{site}/{lane}/cmd-result/{id}', schema: cmdResultSchema, examples: [UP_EXAMPLES.cmdResultAccepted, UP_EXAMPLES.cmdResultRejected] },
     { name: 'lists-resync', direction: 'up', topic: '{site}/{lane}/lists/resync', schema: resyncRequestSchema, examples: [UP_EXAMPLES.resync] },
     { name: 'evidence', direction: 'up', topic: '{site}/{lane}/evidence/{id}', schema: evidenceSchema, examples: [UP_EXAMPLES.evidence] },
+    { name: 'telemetry', direction: 'up', topic: '{site}/{lane}/telemetry', schema: telemetrySchema, examples: [UP_EXAMPLES.telemetry] },
     { name: 'list-delta', direction: 'down', topic: '{site}/lists/{list}', schema: listDeltaSchema, examples: [exampleDelta()] },
     {
       name: 'list-snapshot',

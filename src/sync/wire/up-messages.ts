@@ -146,6 +146,50 @@ export const evidenceSchema = z
   })
   .meta({ title: 'evidence', description: 'bg/v1/{site}/{lane}/evidence/{id}, QoS 1, on request (send-evidence) or by policy.' });
 
+/** Telemetry counters: non-negative integers by name (names listed in docs/mqtt.md; new ones may appear). */
+const counterRecord = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), z.number().int().min(0));
+
+export const telemetrySchema = z
+  .strictObject({
+    ...laneRef,
+    at: isoInstant,
+    intervalSeconds: z.number().int().min(1).describe('The next one follows about this much later (mqtt.telemetrySeconds).'),
+    uptimeSeconds: z.number().int().min(0).describe('Since the link started.'),
+    birth: z.number().int().min(0).describe('Birth number of the current connection (as in state).'),
+    mode: z.enum(LANE_OPERATING_MODES),
+    health: z.strictObject({
+      summary: z.enum(HEALTH_SUMMARIES),
+      devices: z.record(z.string(), z.enum(['starting', 'ok', 'degraded', 'failed', 'stopped'])),
+    }),
+    counters: counterRecord.describe('Link counters since start: published, delivered, publishFailures, commandsAccepted ...'),
+    outbox: z.strictObject({
+      pending: z.number().int().min(0),
+      pendingBytes: z.number().int().min(0),
+      oldestAt: isoInstant.nullable(),
+      quotaUsed: z.number().min(0),
+      deliveredThrough: z.number().int().min(0).describe('Delivered watermark: every seq up to it is acknowledged.'),
+    }),
+    process: z.strictObject({
+      cpuPercent: z.number().min(0).describe('CPU time of the lane process over the interval, % of one core.'),
+      rssBytes: z.number().int().min(0),
+      heapUsedBytes: z.number().int().min(0),
+      eventLoopLagMs: z
+        .strictObject({ p50: z.number().min(0), p99: z.number().min(0), max: z.number().min(0) })
+        .describe('Event-loop delay over the interval.'),
+    }),
+    lists: z
+      .record(
+        z.string(),
+        z.strictObject({
+          version: z.number().int().min(0),
+          rows: z.number().int().min(0),
+          ageSeconds: z.number().int().min(0).nullable().describe('Since the last applied delta or snapshot; null: never received.'),
+        }),
+      )
+      .describe('Cached lists: version, row count, age.'),
+  })
+  .meta({ title: 'telemetry', description: 'bg/v1/{site}/{lane}/telemetry, QoS 0, not retained, every mqtt.telemetrySeconds; not from the outbox.' });
+
 export type StateOnline = z.output<typeof stateOnlineSchema>;
 export type StateOffline = z.output<typeof stateOfflineSchema>;
 export type StateMessage = z.output<typeof stateSchema>;
@@ -156,4 +200,5 @@ export type FirstResult = z.output<typeof firstResultSchema>;
 export type ResyncRequest = z.output<typeof resyncRequestSchema>;
 export type ResyncReason = (typeof RESYNC_REASONS)[number];
 export type EvidenceMessage = z.output<typeof evidenceSchema>;
+export type TelemetryMessage = z.output<typeof telemetrySchema>;
 export type LaneOperatingMode = (typeof LANE_OPERATING_MODES)[number];

@@ -24,6 +24,8 @@ describe('defaults and path resolution', () => {
         maxCommandLifetimeSeconds: 86400,
         outboxQuotaMb: 512,
         maxEvidenceKb: 1024,
+        evidence: 'on-refer',
+        telemetrySeconds: 60,
       },
       policy: {
         maxListAgeMinutes: 1440,

@@ -125,6 +125,7 @@ export function schemaNameForTopic(topic: string): string {
   if (rest[2] === 'event') return 'event';
   if (rest[2] === 'cmd-result') return 'cmd-result';
   if (rest[2] === 'evidence') return 'evidence';
+  if (rest[2] === 'telemetry') return 'telemetry';
   if (rest[2] === 'lists' && rest[3] === 'resync') return 'lists-resync';
   if (rest[2] === 'cmd') return `cmd-${rest[3]}`;
   if (rest[1] === 'lists') return rest.length === 3 ? 'list-delta' : 'list-snapshot';

@@ -50,6 +50,9 @@ export interface LinkRigOptions {
   tls?: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized: boolean };
   username?: string;
   password?: string;
+  evidence?: 'none' | 'on-refer' | 'on-deny-or-refer' | 'all';
+  telemetrySeconds?: number;
+  laneState?: ConstructorParameters<typeof MqttLink>[0]['laneState'];
 }
 
 export function makeLink(o: LinkRigOptions): { link: MqttLink; logs: LogCapture; handler: LaneCommandHandler } {
@@ -66,7 +69,10 @@ export function makeLink(o: LinkRigOptions): { link: MqttLink; logs: LogCapture;
       lane: LANE,
       ...(o.tls ? { tls: o.tls } : {}),
       ...(o.username !== undefined ? { username: o.username } : {}),
+      ...(o.evidence !== undefined ? { evidence: o.evidence } : {}),
+      ...(o.telemetrySeconds !== undefined ? { telemetrySeconds: o.telemetrySeconds } : {}),
     },
+    ...(o.laneState !== undefined ? { laneState: o.laneState } : {}),
     secrets: { centralPublicKeys: [o.publicKeyBase64], ...(o.password !== undefined ? { mqttPassword: o.password } : {}) },
     store: o.temp.store,
     clock: { now: Date.now, monotonic: () => performance.now(), setTimeout: sysSetTimeout, setInterval: sysSetInterval },
