@@ -32,7 +32,8 @@ export interface CommandCounters {
 const EXECUTE_TIMEOUT_MS = 30_000;
 
 /**
- * Command pipeline: verify (verify-command.ts) -> replay check and claim (command-log.ts) ->
+ * Command pipeline: verify (verify-command.ts) -> replay and issue-order check and claim
+ * (command-log.ts, command-order.ts) ->
  * execute through the LaneCommandHandler, one command at a time in arrival order -> publish the
  * result to cmd-result/{id}. Nothing is executed unless every check passed.
  */
@@ -84,6 +85,18 @@ export class CommandIntake {
     } catch (err) {
       const detail = `command log not writable: ${(err as Error).message.slice(0, 200)}`;
       return this.reject({ id: cmd.id, name: cmd.name, reason: 'store-unavailable', detail }, receivedAt);
+    }
+    if (!claim.claimed && 'superseded' in claim) {
+      const { group, lastIssuedAt } = claim.superseded;
+      const result = this.base(cmd.id, cmd.name, receivedAt, 'rejected');
+      result.reason = 'superseded';
+      result.detail =
+        `issued ${isoOf(cmd.issuedAt)}, before the last ${group} command this lane took for execution ` +
+        `(issued ${isoOf(lastIssuedAt)}); an older command never overrides a newer one (re-issue it to apply it now)`;
+      this.counters.rejected += 1;
+      this.opts.log.warn({ command: cmd.name, id: cmd.id, group }, 'superseded command rejected (issued before the last one of its group)');
+      await this.send(result, true);
+      return result;
     }
     if (!claim.claimed) {
       const detail = claim.sameContent

@@ -1,16 +1,23 @@
 import type { SqliteDatabase } from '../../store/database.js';
 import type { CommandOutcome, FirstResult, RejectionReason } from '../wire/up-messages.js';
 import { isoOf } from '../wire/common.js';
+import { CommandOrderTable, orderGroupOf, type OrderGroup } from './command-order.js';
 import type { VerifiedCommand } from './verify-command.js';
 
 /**
  * Persistent memory of command ids (table sync_command_log, store migration 005): the replay guard
- * and the idempotency record in one. `claim` commits the id before the command runs.
+ * and the idempotency record in one. `claim` commits the id before the command runs, together with
+ * the issue-order watermark of the command's group (command-order.ts).
  */
 export type ClaimResult =
   | { claimed: true }
   /** Known id. sameContent false: the id was reused for a different signed command. */
-  | { claimed: false; sameContent: boolean; first: FirstResult };
+  | { claimed: false; sameContent: boolean; first: FirstResult }
+  /**
+   * New id, but issued before the last command of its order group that was taken for execution.
+   * Already recorded as rejected (reason superseded), so a redelivery is answered as replayed.
+   */
+  | { claimed: false; superseded: { group: OrderGroup; lastIssuedAt: number } };
 
 interface LogRow {
   content_hash: string;
@@ -27,8 +34,10 @@ export class CommandLog {
   private readonly select;
   private readonly finishStmt;
   private readonly pruneStmt;
+  private readonly order: CommandOrderTable;
 
   constructor(private readonly db: SqliteDatabase) {
+    this.order = new CommandOrderTable(db);
     this.insert = db.prepare(
       `INSERT OR IGNORE INTO sync_command_log (id, name, content_hash, received_at, expires_at, forget_after, status)
        VALUES (?, ?, ?, ?, ?, ?, 'executing')`,
@@ -38,13 +47,32 @@ export class CommandLog {
     this.pruneStmt = db.prepare('DELETE FROM sync_command_log WHERE forget_after < ?');
   }
 
-  /** Records the id (committed) unless it is already known. */
+  /**
+   * Records the id unless it is already known, and checks and advances the order watermark of the
+   * command's group, all in one committed transaction: a crash after claim never leaves an id
+   * without its watermark (or the reverse).
+   */
   claim(cmd: VerifiedCommand, now: number, marginMs: number): ClaimResult {
-    const info = this.insert.run(cmd.id, cmd.name, cmd.contentHash, now, cmd.expiresAt, cmd.expiresAt + marginMs);
-    if (info.changes === 1) return { claimed: true };
-    const row = this.select.get(cmd.id) as LogRow | undefined;
-    if (row === undefined) return { claimed: true }; // pruned between the two statements: treat as new
-    return { claimed: false, sameContent: row.content_hash === cmd.contentHash, first: toFirstResult(row) };
+    return this.db
+      .transaction((): ClaimResult => {
+        const info = this.insert.run(cmd.id, cmd.name, cmd.contentHash, now, cmd.expiresAt, cmd.expiresAt + marginMs);
+        if (info.changes !== 1) {
+          const row = this.select.get(cmd.id) as LogRow | undefined;
+          if (row !== undefined) return { claimed: false, sameContent: row.content_hash === cmd.contentHash, first: toFirstResult(row) };
+          // Pruned between the two statements cannot happen inside the transaction; kept as "new" for safety.
+        }
+        const group = orderGroupOf(cmd.name);
+        if (group === null) return { claimed: true };
+        const last = this.order.lastIssuedAt(group);
+        // Strictly before: two commands issued in the same millisecond have no order to enforce.
+        if (last !== null && cmd.issuedAt < last) {
+          this.finishStmt.run('rejected', 'superseded', null, now, cmd.id);
+          return { claimed: false, superseded: { group, lastIssuedAt: last } };
+        }
+        this.order.advance(group, cmd.issuedAt);
+        return { claimed: true };
+      })
+      .immediate();
   }
 
   finish(id: string, status: 'accepted' | 'rejected', reason: RejectionReason | null, outcome: CommandOutcome | null, now: number): void {

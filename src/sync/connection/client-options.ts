@@ -1,10 +1,15 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import type { IClientOptions } from 'mqtt';
+import { readPrivateFile } from '../../settings/private-file.js';
 
 /**
  * Builds mqtt.js options for one connection attempt. TLS files are read at every attempt, so a
  * renewed client certificate is picked up at the next reconnect without a restart, and a missing
- * file is a clear reason ("cannot read tls.certFile ...") instead of a crash.
+ * file is a clear reason ("cannot read tls.certFile ...") instead of a crash. The private key is
+ * refused, like the secrets file, when other users can access it; the CA and the certificate are
+ * public and not checked.
  */
 export interface ConnectionSettings {
   url: string;
@@ -63,6 +68,43 @@ function readTlsFile(path: string, what: string): Buffer {
   }
 }
 
+/** The client's private key: same permission rule as the secrets file (settings/private-file.ts). */
+function readTlsKeyFile(path: string): Buffer {
+  const r = readPrivateFile(path, 'mqtt.tls.keyFile');
+  if (!r.ok) throw new ConnectionSetupError(r.reason);
+  return r.bytes;
+}
+
+/**
+ * mqtt.js passes these bytes to tls.connect inside mqtt.connect, where material that does not load
+ * (not PEM, key and certificate not a pair) throws synchronously: out of a reconnect timer, that is
+ * a crash. Loading it here first turns it into a reason the link reports while it keeps retrying.
+ * Messages name the files, never their content.
+ */
+function checkTlsMaterial(tls: NonNullable<ConnectionSettings['tls']>, ca?: Buffer, cert?: Buffer, key?: Buffer): void {
+  const short = (err: unknown) => ((err as Error).message ?? String(err)).slice(0, 160);
+  if (key !== undefined) {
+    try {
+      createPrivateKey(key);
+    } catch (err) {
+      throw new ConnectionSetupError(`mqtt.tls.keyFile ${tls.keyFile} is not a PEM private key without a passphrase (${short(err)})`);
+    }
+  }
+  if (cert !== undefined) {
+    try {
+      new X509Certificate(cert);
+    } catch (err) {
+      throw new ConnectionSetupError(`mqtt.tls.certFile ${tls.certFile} is not a PEM certificate (${short(err)})`);
+    }
+  }
+  try {
+    createSecureContext({ ca, cert, key });
+  } catch (err) {
+    const files = [tls.caFile, tls.certFile, tls.keyFile].filter((f) => f !== undefined).join(', ');
+    throw new ConnectionSetupError(`mqtt.tls files do not load together (${files}): ${short(err)}`);
+  }
+}
+
 export function buildClientOptions(s: ConnectionSettings, will: WillMessage): IClientOptions {
   const opts: IClientOptions = {
     clientId: s.clientId,
@@ -84,9 +126,13 @@ export function buildClientOptions(s: ConnectionSettings, will: WillMessage): IC
   if (s.username !== undefined) opts.username = s.username;
   if (s.password !== undefined) opts.password = s.password;
   if (s.tls !== undefined) {
-    if (s.tls.caFile !== undefined) opts.ca = readTlsFile(s.tls.caFile, 'caFile');
-    if (s.tls.certFile !== undefined) opts.cert = readTlsFile(s.tls.certFile, 'certFile');
-    if (s.tls.keyFile !== undefined) opts.key = readTlsFile(s.tls.keyFile, 'keyFile');
+    const ca = s.tls.caFile === undefined ? undefined : readTlsFile(s.tls.caFile, 'caFile');
+    const cert = s.tls.certFile === undefined ? undefined : readTlsFile(s.tls.certFile, 'certFile');
+    const key = s.tls.keyFile === undefined ? undefined : readTlsKeyFile(s.tls.keyFile);
+    checkTlsMaterial(s.tls, ca, cert, key);
+    if (ca !== undefined) opts.ca = ca;
+    if (cert !== undefined) opts.cert = cert;
+    if (key !== undefined) opts.key = key;
     opts.rejectUnauthorized = s.tls.rejectUnauthorized;
   }
   return opts;

@@ -79,6 +79,7 @@ export const REJECTION_REASONS = [
   'expired',
   'lifetime-too-long',
   'replayed',
+  'superseded',
   'not-supported',
   'interlock',
   'busy',
