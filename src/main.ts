@@ -36,7 +36,18 @@ async function main(): Promise<number> {
   const config = loaded.config;
   const logHub = new LogHub({ level: config.log.level, lane: config.lane.id });
   const log = logHub.child('main');
-  const daemon = new LaneDaemon({ configPath: args.configPath, config, secrets: loaded.secrets, logHub });
+  let daemon: LaneDaemon;
+  try {
+    daemon = new LaneDaemon({ configPath: args.configPath, config, secrets: loaded.secrets, logHub });
+  } catch (err) {
+    // Building the services reads files the config names (QR signer certificates, the local site key):
+    // one that is wrong is a configuration problem, reported like the schema errors above.
+    if (isConfigError(err)) {
+      process.stderr.write(`invalid configuration ${args.configPath}:\n  ${err.message}\nnothing was started.\n`);
+      return EX_CONFIG;
+    }
+    throw err;
+  }
 
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception; exiting so systemd restarts the lane');
@@ -83,6 +94,11 @@ async function main(): Promise<number> {
       daemon.reloadConfig().catch((err: unknown) => log.error({ err }, 'reload failed'));
     });
   });
+}
+
+/** Errors thrown while building the services that mean "fix the installation" (they carry code EX_CONFIG). */
+function isConfigError(err: unknown): err is Error {
+  return err instanceof Error && (err as { code?: unknown }).code === 'EX_CONFIG';
 }
 
 /** Beside the config when that directory is writable, else in the state directory (read-only /etc under systemd). */

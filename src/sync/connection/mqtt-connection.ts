@@ -153,7 +153,17 @@ export class MqttConnection extends TypedEmitter<ConnectionEvents> {
       this.schedule();
       return;
     }
-    const client = mqtt.connect(this.opts.settings.url, options);
+    let client: MqttClient;
+    try {
+      client = mqtt.connect(this.opts.settings.url, options);
+    } catch (err) {
+      // mqtt.js builds the TLS context synchronously: material buildClientOptions could not vet must
+      // still be a retried connection error, never an exception out of a timer.
+      this.lastError = (err as Error).message;
+      this.opts.log.error({ reason: this.lastError }, 'mqtt connection not attempted');
+      this.schedule();
+      return;
+    }
     this.client = client;
     client.on('connect', (connack) => {
       if (this.client !== client) return;
