@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createDevice } from '../../drivers/registry.js';
 import type { DeviceStateChange } from '../../drivers/supervisor.js';
 import type { ControlContext } from '../control/contract.js';
@@ -8,7 +7,9 @@ import { LaneDisplayServer } from '../display/index.js';
 import type { LaneConfig, LaneSecrets } from '../settings/index.js';
 import { Store } from '../store/index.js';
 import { MqttLink, createBasicCommandHandler } from '../sync/index.js';
+import { laneStateInfo } from '../sync/availability.js';
 import { packageInfo } from './package-info.js';
+import { readSignerCertificates } from './qr-signers.js';
 import { resolveSiteKey } from './site-key.js';
 import type { Clock } from '../util/clock.js';
 import type { LogHub } from '../util/logger.js';
@@ -147,7 +148,7 @@ function buildFlow(deps: ComposeDeps, store: Store, display: LaneDisplayServer |
     clock: deps.clock,
     log,
     policy,
-    qrSigners: readSigners(flow.qrSigners, log),
+    qrSigners: readSignerCertificates(flow.qrSigners, log),
     dependsOn: ['store', ...deviceServices.map((s) => s.name)],
   });
   for (const p of problems) log.warn({ problem: p }, 'signed-QR signer certificate not loaded');
@@ -162,19 +163,6 @@ function mqttActuators(deps: ComposeDeps, flow: FlowParts): ReturnType<typeof cr
   return handler;
 }
 
-/** Reads the signer certificate files; a missing file is logged and skipped (its QR codes then read as unknown signer). */
-function readSigners(paths: readonly string[], log: Logger): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const path of paths) {
-    try {
-      out.push(readFileSync(path));
-    } catch (err) {
-      log.warn({ path, err: err instanceof Error ? err.message : String(err) }, 'cannot read signed-QR signer certificate');
-    }
-  }
-  return out;
-}
-
 function buildMqttLink(deps: ComposeDeps, store: Store, flow: FlowParts | null): MqttLink {
   const { config } = deps;
   const { drainRatePerSecond, maxInflight, clockSkewSeconds, maxCommandLifetimeSeconds, outboxQuotaMb, maxEvidenceKb, ...mqtt } = config.mqtt;
@@ -186,6 +174,8 @@ function buildMqttLink(deps: ComposeDeps, store: Store, flow: FlowParts | null):
     clock: deps.clock,
     log: deps.logHub.child('sync'),
     software: packageInfo(),
+    // The retained state tells the central system the lane's mode (lanectl mode / set-mode) and device health.
+    laneState: () => laneStateInfo(flow?.lane.snapshot().mode ?? 'normal', Object.fromEntries(deps.control.devices().map((d) => [d.name, d.health()]))),
     // Actuator commands (open, close, hold-open, set-mode) go to the lane runner's interlocks; without a flow they are not-supported.
     commandHandler: createBasicCommandHandler({
       link: () => link,
@@ -201,6 +191,10 @@ function buildMqttLink(deps: ComposeDeps, store: Store, flow: FlowParts | null):
       outboxQuotaBytes: outboxQuotaMb * 1024 * 1024,
       maxEvidenceBytes: maxEvidenceKb * 1024,
     },
+  });
+  // A mode change is news for the central system: announce the state again (coalesced by the link).
+  flow?.lane.events.on('event', (e) => {
+    if (e.type === 'action' && e.detail['action'] === 'set-mode' && e.detail['accepted'] === true) link?.announceSoon();
   });
   return link;
 }

@@ -47,6 +47,7 @@ export const DETAILS = [
   'vehicle-not-authorised',
   'cargo-not-cleared',
   'cargo-inspection',
+  'reverse-out',
 ] as const;
 export type Detail = (typeof DETAILS)[number];
 

@@ -119,6 +119,7 @@ export const DETAIL_MESSAGES: Readonly<Record<Detail, Readonly<Record<Lang, stri
   },
   'cargo-not-cleared': { vi: 'Hàng hóa chưa được thông quan', zh: '货物尚未放行', en: 'Cargo not yet cleared' },
   'cargo-inspection': { vi: 'Vui lòng đưa xe vào khu kiểm tra', zh: '请驶往查验区', en: 'Please drive to the inspection area' },
+  'reverse-out': { vi: 'Vui lòng lùi xe ra khỏi làn', zh: '请倒车驶离本通道', en: 'Please reverse out of the lane' },
 };
 
 /**

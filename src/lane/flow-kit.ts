@@ -218,15 +218,17 @@ export function markJournalFailed<P extends FlowPassageCore>(ctx: FlowCtx<FlowCo
 }
 
 /**
- * Nobody attended a held passage in time. Returns true when the lane had to be suspended: with no
- * durable record of the passage no door or barrier may move, so it stays closed until a reset.
+ * A held passage timed out. Unless an officer's own journaled decision is what held it, nobody
+ * attended: alarm. Returns true when the lane had to be suspended: with no durable record of the
+ * passage no door or barrier may move, so it stays closed until a reset.
  */
 export function officerNotAttended<X extends FlowCtx<FlowConfigCore, FlowStateCore>>(
   ctx: X,
   p: FlowPassageCore,
   suspend: (ctx: X, cause: string) => void,
 ): boolean {
-  ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'officer-not-attended', reason: p.verdict?.outcome ?? 'journal-failed' });
+  const officerActed = p.journaled && p.verdict?.officerId !== undefined;
+  if (!officerActed) ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'officer-not-attended', reason: p.verdict?.outcome ?? 'journal-failed' });
   if (p.journaled) return false;
   ctx.s.suspension.journalFailed = true;
   suspend(ctx, 'journal-failed');

@@ -85,6 +85,11 @@ export type PeopleFlowEvent =
   /** Entry photo beam: persons counted into the mantrap since the entry door opened; clear: nobody in the beam. */
   | { type: 'entry-beam'; at: number; count: number; clear: boolean }
   | { type: 'exit-beam'; at: number; clear: boolean }
+  /**
+   * The entry door's reported position (its limit switch): closed, or anything else (opening, open,
+   * closing, stopped). The entry beam keeps counting until the door is confirmed closed behind the traveller.
+   */
+  | { type: 'entry-door'; at: number; closed: boolean }
   /** Best-quality face of the captured frames (matchScore null); null: no usable capture. */
   | { type: 'faces-captured'; at: number; passage: PassageRef; face: FaceEvidence | null }
   /** Face with its 1:1 score; facts: the store's Facts again, now with 1:N watchlist face hits. */

@@ -26,6 +26,7 @@ import {
   decideNow,
   enter,
   journalFailed,
+  openExitOnceSealed,
   show,
   toIdle,
 } from './people-steps.js';
@@ -61,6 +62,9 @@ function route(ctx: PeopleCtx, e: PeopleFlowEvent): void {
     case 'entry-beam':
       if (!p) return ignore(ctx, e, 'no passage');
       return onEntryBeam(ctx, p, e.count, e.clear);
+    case 'entry-door':
+      if (!p) return ignore(ctx, e, 'no passage');
+      return onEntryDoor(ctx, p, e.closed === true);
     case 'exit-beam':
       if (!p || phase !== 'exiting') return ignore(ctx, e, 'exit door not open');
       if (!e.clear) p.beamBroken = true;
@@ -113,6 +117,7 @@ function startPassage(ctx: PeopleCtx, e: Extract<PeopleFlowEvent, { type: 'crede
     faceAttempts: 0,
     inside: false,
     entryOpen: false,
+    entrySealed: false,
     beamBroken: false,
     verdict: null,
     journaled: false,
@@ -136,7 +141,10 @@ function afterLookup(ctx: PeopleCtx, p: PeoplePassage): void {
   enter(ctx, 'entering', ctx.config.timeouts.enterMs);
 }
 
-const TRAVELLER_AROUND = new Set(['entering', 'capturing', 'recognising']);
+/** Phases in which the traveller's own evidence is still being gathered (a tailgater is decided on at once). */
+const TRAVELLER_AROUND = new Set(['entering', 'capturing', 'recognising', 'closing-entry']);
+/** Phases in which the entry beam still counts: until the entry door is confirmed closed behind the traveller. */
+const COUNTING = new Set([...TRAVELLER_AROUND, 'journaling', 'held']);
 
 function onEntryBeam(ctx: PeopleCtx, p: PeoplePassage, count: number, clear: boolean): void {
   const { phase } = ctx.s;
@@ -145,25 +153,35 @@ function onEntryBeam(ctx: PeopleCtx, p: PeoplePassage, count: number, clear: boo
     else if (p.beamBroken) leaveThrough(ctx, 'entry-door');
     return;
   }
-  if (!TRAVELLER_AROUND.has(phase)) return;
+  // Before the entry door opened for this passage the count belongs to no one; once it is sealed, nobody else got in.
+  if (!COUNTING.has(phase) || p.stages.admitted === undefined || p.entrySealed) return;
   if (!Number.isInteger(count) || count < 0) {
     ctx.effects.push({ type: 'ignored', event: 'entry-beam', reason: 'count must be a non-negative integer' });
     return;
   }
   // Counts are cumulative since the entry door opened; a lower count never undoes a higher one.
   p.personCount = Math.max(p.personCount ?? 0, count);
-  if (p.personCount > 1) return conclude(ctx, decideNow(ctx, p)); // TAILGATING from occupancy
+  // TAILGATING from occupancy, with or without a face camera. While journaling or held the count is
+  // kept: a grant being written is decided again once it is durable (afterJournaled).
+  if (p.personCount > 1) return TRAVELLER_AROUND.has(phase) && !p.verdict?.reasons.includes('TAILGATING') ? conclude(ctx, decideNow(ctx, p)) : undefined;
   if (phase !== 'entering' || p.personCount !== 1 || !clear || p.inside) return;
   p.inside = true;
   p.stages.entered = ctx.at;
   actuate(ctx, 'entry-door', 'close', 'close-behind');
-  if (p.verdict?.outcome === 'grant' && p.journaled) {
-    actuate(ctx, 'exit-door', 'open', 'grant');
-    show(ctx, 'proceed');
-    enter(ctx, 'exiting', ctx.config.timeouts.exitMs);
+  if (p.verdict?.outcome === 'grant' && p.journaled) return openExitOnceSealed(ctx, p);
+  capture(ctx, p);
+}
+
+/** The entry door's limit switch: closed after closing behind the traveller seals the mantrap. */
+function onEntryDoor(ctx: PeopleCtx, p: PeoplePassage, closed: boolean): void {
+  if (!closed) {
+    if (p.entrySealed && COUNTING.has(ctx.s.phase)) p.entrySealed = false; // moving again: count again
     return;
   }
-  capture(ctx, p);
+  if (!p.inside || p.entryOpen || p.entrySealed) return ignore(ctx, { type: 'entry-door' }, 'entry door not closing behind a traveller');
+  p.entrySealed = true;
+  p.stages.entrySealed = ctx.at;
+  if (ctx.s.phase === 'closing-entry' && p.verdict?.outcome === 'grant' && p.journaled) openExitOnceSealed(ctx, p);
 }
 
 /** Traveller out of the mantrap (exit after a grant, entry after a refusal): close behind, passage over. */
@@ -201,7 +219,7 @@ function onFaces(ctx: PeopleCtx, p: PeoplePassage, face: PeoplePassage['face'], 
   conclude(ctx, v);
 }
 
-const OVERRIDABLE = new Set(['looking-up', 'entering', 'capturing', 'recognising', 'held', 'showing-result']);
+const OVERRIDABLE = new Set(['looking-up', 'entering', 'capturing', 'recognising', 'closing-entry', 'held', 'showing-result']);
 
 function onOverride(ctx: PeopleCtx, e: Extract<PeopleFlowEvent, { type: 'officer-override' }>): void {
   const overridden = overrideVerdict(ctx, e, OVERRIDABLE, decideNow);
@@ -229,6 +247,12 @@ function onTimeout(ctx: PeopleCtx): void {
       return conclude(ctx, decideNow(ctx, p));
     case 'journaling':
       return journalFailed(ctx, 'journal did not confirm in time');
+    case 'closing-entry':
+      // The entry door never confirmed it closed (held open, obstructed, a switch fault): the exit
+      // stays shut and an officer comes; the grant stays on record.
+      ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'device-fault', reason: 'entry door did not confirm closed behind the traveller' });
+      show(ctx, 'wait-officer');
+      return enter(ctx, 'held', t.officerMs);
     case 'exiting':
       return leaveThrough(ctx, 'exit-door');
     case 'sending-back':

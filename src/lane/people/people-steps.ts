@@ -33,7 +33,11 @@ export function actuate(ctx: PeopleCtx, target: ActuatorTarget, action: Actuator
     ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'internal-error', reason: `refused ${target} ${action} (${purpose})` });
     return;
   }
-  if (target === 'entry-door') p.entryOpen = action === 'open';
+  if (target === 'entry-door') {
+    p.entryOpen = action === 'open';
+    if (action === 'open') p.entrySealed = false;
+    if (purpose === 'admit') p.stages.admitted ??= ctx.at;
+  }
   ctx.effects.push({ type: 'actuate', passage: p.ref, target, action, purpose });
 }
 
@@ -80,10 +84,11 @@ export function afterJournaled(ctx: PeopleCtx, passageId: string): void {
   const v = p.verdict;
   const t = ctx.config.timeouts;
   if (v.outcome === 'grant') {
+    // Someone slipped in while the verdict was being written (decide() never grants two persons, so
+    // the count rose after it): a new decision, not a grant. An officer's grant stands: they saw the lane.
+    if ((p.personCount ?? 0) > 1 && v.officerId === undefined) return conclude(ctx, decideNow(ctx, p));
     if (p.inside) {
-      actuate(ctx, 'exit-door', 'open', 'grant');
-      show(ctx, 'proceed');
-      enter(ctx, 'exiting', t.exitMs);
+      openExitOnceSealed(ctx, p);
     } else {
       // Granted before stepping in (no face needed, or an officer): admit, then the exit opens once inside.
       if (!p.entryOpen) actuate(ctx, 'entry-door', 'open', 'admit');
@@ -106,6 +111,21 @@ export function afterJournaled(ctx: PeopleCtx, passageId: string): void {
   }
   show(ctx, 'wait-officer', v.reasons);
   enter(ctx, 'held', t.officerMs);
+}
+
+/**
+ * Granted and inside: the exit opens only once the entry door is confirmed closed behind the
+ * traveller (until then the entry beam still counts, so a second person is caught as TAILGATING).
+ */
+export function openExitOnceSealed(ctx: PeopleCtx, p: PeoplePassage): void {
+  if (!p.entrySealed) {
+    show(ctx, 'processing');
+    enter(ctx, 'closing-entry', ctx.config.timeouts.enterMs);
+    return;
+  }
+  actuate(ctx, 'exit-door', 'open', 'grant');
+  show(ctx, 'proceed');
+  enter(ctx, 'exiting', ctx.config.timeouts.exitMs);
 }
 
 /** Fail secure: the passage is not durable, so nothing moves; an officer must come. */

@@ -8,7 +8,10 @@ import type { FlowCtx } from '../flow-kit.js';
 export interface PeopleTimeouts {
   /** Credential lookup in the cache. */
   lookupMs: number;
-  /** Entry door open: the traveller must step in and clear the entry beam. */
+  /**
+   * Entry door open: the traveller must step in and clear the entry beam. Also how long the entry
+   * door has to confirm it closed behind the traveller before a grant opens the exit.
+   */
   enterMs: number;
   /** Face capture and recognition, all attempts together (a retry does not extend it). */
   faceMs: number;
@@ -48,6 +51,7 @@ export interface PeopleFlowConfig {
 /**
  * The longest a passage can last: every step's timeout once. The machine clamps each timer to the
  * passage's deadline, so no combination of events (retries, overrides) can keep a passage alive longer.
+ * The wait for the entry door to close behind the traveller (enterMs again) is clamped to it as well.
  */
 export function peoplePassageLimitMs(t: PeopleTimeouts): number {
   return t.lookupMs + t.enterMs + t.faceMs + t.journalMs + t.exitMs + t.sendBackMs + t.officerMs + t.resultMs;
@@ -60,6 +64,8 @@ export type PeoplePhase =
   | 'capturing'
   | 'recognising'
   | 'journaling'
+  /** Granted and inside; the exit opens once the entry door is confirmed closed behind the traveller. */
+  | 'closing-entry'
   | 'exiting'
   | 'sending-back'
   | 'held'
@@ -81,6 +87,11 @@ export interface PeoplePassage {
   /** The traveller is inside the mantrap (counted in and the beam cleared). */
   inside: boolean;
   entryOpen: boolean;
+  /**
+   * The entry door reported closed after closing behind the traveller. Until then the entry beam
+   * keeps counting (a second person slipping in is TAILGATING) and the exit door stays shut.
+   */
+  entrySealed: boolean;
   /** The beam of the door the traveller is leaving through was broken (leaving = broken, then clear). */
   beamBroken: boolean;
   /** Last verdict handed to the journal; actuations after it wait for `journaled`. */

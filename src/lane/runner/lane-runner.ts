@@ -170,6 +170,9 @@ export class LaneRunner implements Service, RunnerInputs {
     this.post(() => {
       this.note('position', { barrier, position });
       this.stepInterlock({ type: 'position', at: this.now(at), barrier, position });
+      // The people flow counts the entry beam until the entry door is confirmed closed behind the traveller.
+      const w = this.wiring;
+      if (w.kind === 'people' && barrier === w.targets['entry-door']) this.stepFlow({ type: 'entry-door', at: this.now(at), closed: position === 'closed' });
     });
   }
 

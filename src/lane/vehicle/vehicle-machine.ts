@@ -89,6 +89,11 @@ function onLoop(ctx: VehicleCtx, occupied: boolean): void {
     actuate(ctx, 'close', 'close-after'); // the interlocks hold the close until every presence input is clear
     return toIdle(ctx);
   }
+  if (ctx.s.phase === 'leaving' || (ctx.s.phase === 'held' && p.journaled && p.verdict?.officerId !== undefined)) {
+    // Refused by an officer and gone: the passage is over (the barrier never opened).
+    p.stages.left = ctx.at;
+    return toIdle(ctx);
+  }
   if (ctx.s.phase === 'reading') {
     // Drove off before anything was decided: nothing to journal, nothing moved.
     ctx.effects.push({ type: 'close-read-window', passage: p.ref });
@@ -164,7 +169,7 @@ function afterLookup(ctx: VehicleCtx, p: VehiclePassage): void {
   conclude(ctx, v); // a provisional verdict (still missing a factor) becomes final: policy.onMissingFactor
 }
 
-const OVERRIDABLE = new Set(['reading', 'looking-up', 'awaiting-driver', 'held']);
+const OVERRIDABLE = new Set(['reading', 'looking-up', 'awaiting-driver', 'held', 'leaving']);
 
 function onOverride(ctx: VehicleCtx, e: Extract<VehicleFlowEvent, { type: 'officer-override' }>): void {
   const overridden = overrideVerdict(ctx, e, OVERRIDABLE, decideNow);
@@ -192,6 +197,8 @@ function onTimeout(ctx: VehicleCtx): void {
     case 'held':
       if (officerNotAttended(ctx, p, suspend)) return;
       return toIdle(ctx);
+    case 'leaving':
+      return toIdle(ctx); // still on the loop: toIdle keeps the stop screen until it has gone
     default:
       return toIdle(ctx);
   }

@@ -86,8 +86,23 @@ export function afterJournaled(ctx: VehicleCtx, passageId: string): void {
     enter(ctx, 'passing', ctx.config.timeouts.passMs);
     return;
   }
+  if (p.verdict.officerId !== undefined) return afterOfficerRefusal(ctx, p.verdict.outcome);
   // deny, refer, alarm: a truck cannot turn round in the lane; an officer comes, the reason is shown.
   show(ctx, 'vehicle-stop', p.verdict.reasons);
+  enter(ctx, 'held', ctx.config.timeouts.officerMs);
+}
+
+/**
+ * An officer decided against passing and it is journaled: nobody is waited for any more. A deny
+ * sends the vehicle back (the barrier stays down), a refer keeps it for the officer who is dealing
+ * with it; either way the loop clearing ends the passage, and no officer-not-attended alarm follows.
+ */
+function afterOfficerRefusal(ctx: VehicleCtx, outcome: string): void {
+  if (outcome === 'deny') {
+    ctx.effects.push({ type: 'display', screen: 'vehicle-stop', reason: 'reverse-out' });
+    return enter(ctx, 'leaving', ctx.config.timeouts.passMs);
+  }
+  show(ctx, 'wait-officer');
   enter(ctx, 'held', ctx.config.timeouts.officerMs);
 }
 

@@ -12,7 +12,7 @@ export interface VehicleTimeouts {
   /** The driver was asked for a pass (policy requires a driver credential). */
   driverMs: number;
   journalMs: number;
-  /** Barrier open: the vehicle must clear the loop. */
+  /** Barrier open: the vehicle must clear the loop. Also how long a refused vehicle has to reverse out. */
   passMs: number;
   /** Held for an officer (refer, alarm, journal failure). */
   officerMs: number;
@@ -40,7 +40,11 @@ export function vehiclePassageLimitMs(t: VehicleTimeouts): number {
   return t.readWindowMs + t.lookupMs + t.driverMs + t.lookupMs + t.journalMs + t.passMs + t.officerMs;
 }
 
-export type VehiclePhase = 'idle' | 'reading' | 'looking-up' | 'awaiting-driver' | 'journaling' | 'passing' | 'held' | 'suspended';
+/**
+ * `leaving`: an officer's deny is journaled; the barrier stays down and the vehicle reverses out
+ * (passage over when the loop clears, or after passMs).
+ */
+export type VehiclePhase = 'idle' | 'reading' | 'looking-up' | 'awaiting-driver' | 'journaling' | 'passing' | 'held' | 'leaving' | 'suspended';
 
 export interface VehiclePassage {
   ref: PassageRef;

@@ -42,6 +42,25 @@ describe('resolveSocketPath order', () => {
     });
   });
 
+  it('finds the two-lane demo: the only lane socket in ./var/demo, or the list of them to choose from', async () => {
+    const demoDir = join(dir, 'var', 'demo');
+    await mkdir(demoDir, { recursive: true });
+    await writeFile(join(runDir, 'other.sock'), '');
+    // The orchestrator's own socket is not a lane: with one lane beside it, that lane is the answer.
+    await writeFile(join(demoDir, 'demo.sock'), '');
+    await writeFile(join(demoDir, 'people.sock'), '');
+    await writeFile(join(demoDir, 'people.yaml'), '');
+    expect(resolveSocketPath({ cwd: dir, runDir, env: {} })).toEqual({ ok: true, path: join(demoDir, 'people.sock'), source: 'demo-lane' });
+    await writeFile(join(demoDir, 'vehicle.sock'), '');
+    expect(resolveSocketPath({ cwd: dir, runDir, env: {} })).toEqual({
+      ok: false,
+      usage: true,
+      message: 'several demo lanes run here (var/demo/people.sock, var/demo/vehicle.sock); pick one with --socket, e.g. --socket var/demo/people.sock',
+    });
+    // An explicit choice still wins.
+    expect(resolveSocketPath({ cwd: dir, runDir, env: {}, socket: 'var/demo/vehicle.sock' })).toEqual({ ok: true, path: join(demoDir, 'vehicle.sock'), source: 'option' });
+  });
+
   it('refuses lane ids that would escape the run dir', () => {
     for (const lane of ['../x', 'a/b', '', '.hidden']) {
       expect(resolveSocketPath({ cwd: dir, runDir, env: {}, lane })).toMatchObject({ ok: false, usage: true });

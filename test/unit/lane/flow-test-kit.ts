@@ -103,8 +103,8 @@ export interface FlowSequenceRun<S extends LaneStateShape, E extends { type: str
   /** The lane's longest passage: no passage may outlive it. */
   limitMs: number;
   concrete: (a: AbstractEvent, s: S, at: number) => E;
-  /** The lane's actuation rule, checked on every `actuate` effect. */
-  checkActuation: (x: Extract<FlowEffect, { type: 'actuate' }>, ledger: JournalLedger) => void;
+  /** The lane's actuation rule, checked on every `actuate` effect (`after`: the state the step produced). */
+  checkActuation: (x: Extract<FlowEffect, { type: 'actuate' }>, ledger: JournalLedger, after: S) => void;
 }
 
 /**
@@ -134,7 +134,7 @@ export function checkFlowSequence<S extends LaneStateShape, E extends { type: st
         ledger.lastJournalOutcome.set(x.passage, x.record.outcome);
         ledger.pendingJournal.add(x.passage);
       }
-      if (x.type === 'actuate') run.checkActuation(x, ledger);
+      if (x.type === 'actuate') run.checkActuation(x, ledger, s);
     }
     if (s.passage) {
       if (!started.has(s.passage.ref)) started.set(s.passage.ref, e.at);

@@ -68,11 +68,12 @@ export class PeopleLane extends LaneDriver<PeopleFlowConfig, PeopleFlowState, Pe
     super(config, stepPeople, initialPeopleState());
   }
 
-  /** Credential presented and looked up, traveller inside, faces requested. */
+  /** Credential presented and looked up, traveller inside, faces requested, entry door confirmed closed behind. */
   toCapture(f: Facts = facts()): void {
     this.send({ type: 'credential-presented', credential: CREDENTIAL });
     this.send({ type: 'facts', passage: this.ref, facts: f });
     this.send({ type: 'entry-beam', count: 1, clear: false });
     this.send({ type: 'entry-beam', count: 1, clear: true });
+    this.send({ type: 'entry-door', closed: true });
   }
 }

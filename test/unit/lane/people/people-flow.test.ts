@@ -15,6 +15,7 @@ describe('people lane: grant', () => {
     const e3 = lane.send({ type: 'entry-beam', count: 1, clear: true });
     expect(of(e3, 'actuate')).toEqual([{ type: 'actuate', passage: 'p1', target: 'entry-door', action: 'close', purpose: 'close-behind' }]);
     expect(of(e3, 'capture-faces')).toEqual([{ type: 'capture-faces', passage: 'p1', frames: 5, attempt: 1 }]);
+    expect(of(lane.send({ type: 'entry-door', closed: true }), 'actuate')).toEqual([]); // sealed behind the traveller
     const e4 = lane.send({ type: 'faces-captured', passage: 'p1', face: face() });
     expect(of(e4, 'recognise-face')).toEqual([{ type: 'recognise-face', passage: 'p1', subjectId: 's1' }]);
     const e5 = lane.send({ type: 'face-recognised', passage: 'p1', face: face({ matchScore: 0.92 }) });

@@ -9,8 +9,10 @@ afterEach(async () => {
   rigs = [];
 });
 
-async function peopleLane(opts: ConstructorParameters<typeof RunnerRig>[0] = {}): Promise<RunnerRig> {
+async function peopleLane(opts: ConstructorParameters<typeof RunnerRig>[0] = {}, autoPosition = true): Promise<RunnerRig> {
   const rig = new RunnerRig(opts);
+  // Doors report where they are (the exit opens only once the entry door is confirmed closed).
+  rig.autoPosition = autoPosition;
   rigs.push(rig);
   await rig.start();
   // Inputs start unknown (= occupied for the interlocks); the sensors report them on connect.
@@ -48,6 +50,33 @@ describe('lane runner: people lane', () => {
     expect(rig.moves().at(-1)).toBe('move:exit-door:close');
     expect(rig.runner.flowState.phase).toBe('idle');
     expect(rig.log.at(-1)).toBe('screen:scan-credential');
+  });
+
+  it('catches a tailgater without a face check: counted until the entry door reports closed, alarm, exit stays shut', async () => {
+    const rig = await peopleLane({}, false);
+    await walkThrough(rig);
+    expect(rig.moves()).toEqual(['move:entry-door:open', 'move:entry-door:close']);
+    expect(rig.runner.flowState.phase).toBe('closing-entry');
+    // A second person slips in while the door closes (the interlocks reopen it: an obstruction).
+    rig.inputs.presence('entry-beam', true, 0);
+    await rig.settle();
+    rig.inputs.position('entry-door', 'closed', 0);
+    await rig.settle();
+    expect(rig.records.map((r) => r.outcome)).toEqual(['grant', 'alarm']);
+    expect(rig.records[1]!.reasons).toContain('TAILGATING');
+    expect(rig.log).toContain('alarm:verdict');
+    expect(rig.moves()).not.toContain('move:exit-door:open');
+    expect(rig.runner.flowState.phase).toBe('held');
+  });
+
+  it('opens the exit only once the entry door reports closed', async () => {
+    const rig = await peopleLane({}, false);
+    await walkThrough(rig);
+    expect(rig.moves()).not.toContain('move:exit-door:open');
+    rig.inputs.position('entry-door', 'closed', 0);
+    await rig.settle();
+    expect(rig.moves().at(-1)).toBe('move:exit-door:open');
+    expect(rig.runner.flowState.phase).toBe('exiting');
   });
 
   it('moves nothing when the journal refuses the verdict, and raises journal-failed', async () => {
