@@ -1,0 +1,104 @@
+import type { LaneEvent } from '../control/lane-control.js';
+import type { LaneName } from '../demo/orchestrator.js';
+
+/** Which presence inputs guard which barrier (the demo configs' flow wiring). */
+export const GUARDS: Record<LaneName, Record<string, readonly string[]>> = {
+  people: { 'entry-door': ['entry-beam'], 'exit-door': ['exit-beam'] },
+  vehicle: { boom: ['loop-1'] },
+};
+
+export interface CloseViolation {
+  lane: LaneName;
+  at: number;
+  barrier: string;
+  activeInputs: string[];
+}
+
+/** A barrier that stayed open (opening/opened) while its lane was idle, longer than the limit. */
+export interface LeftOpen {
+  lane: LaneName;
+  barrier: string;
+  from: number;
+  /** When it started closing, the lane left idle, or the run ended. */
+  until: number;
+}
+
+interface LaneState {
+  presence: Map<string, boolean>;
+  positions: Map<string, string>;
+  phase: string;
+  openIdleSince: Map<string, number>;
+}
+
+/**
+ * Judges a lane's own event stream, in the order the runner noted it (its one serial queue):
+ * - a `close` actuation (`actuate {barrier, action: close}`, sent to a driver by the interlocks) while
+ *   one of the barrier's presence inputs is active (`presence {input, active}`) is a safety violation;
+ * - a barrier left open on an idle lane (no passage under way) longer than `leftOpenMs` is recorded as
+ *   an observation: nobody is being let through, yet the way is open.
+ * A `lane started` event (a restarted daemon) resets what is known: the new process reads its inputs
+ * and positions afresh and notes them.
+ */
+export class SafetyTracker {
+  readonly violations: CloseViolation[] = [];
+  readonly leftOpen: LeftOpen[] = [];
+  closes = 0;
+  starts = 0;
+  private readonly lanes = new Map<LaneName, LaneState>();
+
+  constructor(private readonly leftOpenMs = 10_000) {}
+
+  apply(lane: LaneName, e: LaneEvent): void {
+    let s = this.lanes.get(lane);
+    if (s === undefined || (e.type === 'lane' && e.detail.state === 'started')) {
+      if (s !== undefined) this.flushOpen(lane, s, e.at);
+      if (e.type === 'lane') this.starts += 1;
+      s = { presence: new Map(), positions: new Map(), phase: 'idle', openIdleSince: new Map() };
+      this.lanes.set(lane, s);
+    }
+    switch (e.type) {
+      case 'presence':
+        if (typeof e.detail.input === 'string') s.presence.set(e.detail.input, e.detail.active === true);
+        break;
+      case 'actuate':
+        if (e.detail.action === 'close' && typeof e.detail.barrier === 'string') {
+          this.closes += 1;
+          const active = (GUARDS[lane][e.detail.barrier] ?? []).filter((input) => s.presence.get(input) === true);
+          if (active.length > 0) this.violations.push({ lane, at: e.at, barrier: e.detail.barrier, activeInputs: active });
+        }
+        break;
+      case 'position':
+        if (typeof e.detail.barrier === 'string' && typeof e.detail.position === 'string') s.positions.set(e.detail.barrier, e.detail.position);
+        break;
+      case 'phase':
+        if (typeof e.detail.to === 'string') s.phase = e.detail.to;
+        break;
+      default:
+        break;
+    }
+    this.trackOpen(lane, s, e.at);
+  }
+
+  /** Closes the books at the end of the run (a barrier still open on an idle lane counts up to `at`). */
+  finish(at: number): void {
+    for (const [lane, s] of this.lanes) this.flushOpen(lane, s, at);
+  }
+
+  private trackOpen(lane: LaneName, s: LaneState, at: number): void {
+    for (const barrier of Object.keys(GUARDS[lane])) {
+      const position = s.positions.get(barrier);
+      const open = s.phase === 'idle' && (position === 'opened' || position === 'opening');
+      const since = s.openIdleSince.get(barrier);
+      if (open && since === undefined) s.openIdleSince.set(barrier, at);
+      if (!open && since !== undefined) {
+        s.openIdleSince.delete(barrier);
+        if (at - since > this.leftOpenMs) this.leftOpen.push({ lane, barrier, from: since, until: at });
+      }
+    }
+  }
+
+  private flushOpen(lane: LaneName, s: LaneState, at: number): void {
+    for (const [barrier, since] of s.openIdleSince) if (at - since > this.leftOpenMs) this.leftOpen.push({ lane, barrier, from: since, until: at });
+    s.openIdleSince.clear();
+  }
+}
