@@ -24,7 +24,7 @@ function newestMtime(dir: string): number {
 /** Unit-only runs (`vitest run test/unit/...`) do not need the build. */
 function runNeedsBuild(argv: readonly string[]): boolean {
   const filters = argv.slice(2).filter((a) => !a.startsWith('-') && a !== 'run' && !a.includes('vitest'));
-  return filters.length === 0 || filters.some((f) => /integration|e2e|daemon/.test(f));
+  return filters.length === 0 || filters.some((f) => /integration|e2e|daemon|chaos|security|fuzz/.test(f));
 }
 
 export default function setup(): void {
