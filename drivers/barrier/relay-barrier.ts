@@ -126,6 +126,12 @@ export class RelayBarrier extends TypedEmitter<DriverEvents<BarrierEvents>> impl
       case 'release-hold':
         this.requireClear(action);
         if (this.outputs.has('hold-open')) await this.setHold(false);
+        // Releasing a hold returns the door to its normal state, which is closed: a door with a closer
+        // shuts by itself, a motorised one needs its CLOSE pulse (or an idle mantrap stays open).
+        if (this.outputs.has('close') && this.position !== 'closed' && this.position !== 'closing') {
+          await this.pulse('close', 'open');
+          this.travel('closing', 'closed');
+        }
         return;
       default:
         throw this.refuse(action, 'NOT_SUPPORTED', 'unknown action');

@@ -136,6 +136,8 @@ describe('RelayBarrier', () => {
     expect(barrier.snapshot().holdOpen).toBe(true);
     await barrier.command('release-hold');
     expect(io.level('hold-open')).toBe(0);
+    // Released, the door goes back to its normal state: closed (the CLOSE pulse of a motorised door).
+    expect(io.level('close')).toBe(1);
     await barrier.command('stop');
     expect(io.level('stop')).toBe(1);
     clock.advance(300);
