@@ -180,6 +180,14 @@ export function judge(journals: readonly LaneJournalFacts[], safety: SafetyTrack
       detail: violations.length === 0 ? `0 violations in ${safety.closes} closes (lane event streams followed across ${safety.starts} daemon starts)` : violations.slice(0, 5).map((v) => `${v.lane} ${v.barrier} closed while ${v.activeInputs.join(',')} active at ${new Date(v.at).toISOString()}`).join('; '),
     },
     {
+      name: 'no barrier left open on an idle lane',
+      ok: safety.leftOpen.length === 0,
+      detail:
+        safety.leftOpen.length === 0
+          ? `none open > ${safety.leftOpenLimitMs / 1000} s with the lane idle and its presence inputs clear`
+          : safety.leftOpen.slice(0, 5).map((o) => `${o.lane} ${o.barrier} open ${((o.until - o.from) / 1000).toFixed(1)} s from ${new Date(o.from).toISOString()}`).join('; '),
+    },
+    {
       name: 'every fault recovered from',
       ok: unrecovered.length === 0 && missingKinds.length === 0 && faults.length === planned,
       detail: `${faults.length - unrecovered.length}/${faults.length} recovered${faults.length < planned ? `; ${planned - faults.length} planned faults not run (out of time)` : ''}${unrecovered.length ? ` (NOT: ${unrecovered.map((f) => f.kind).join(', ')})` : ''}${missingKinds.length ? `; kinds never injected: ${missingKinds.join(', ')}` : ''}`,

@@ -135,7 +135,7 @@ print('');
 const done = Object.values(load.stats.completed).reduce((a, b) => a + b, 0);
 print(`load: ${load.stats.ticks} ticks, ${load.stats.busy} found the lane busy, scenarios ${JSON.stringify(load.stats.started)}; completed ${done}, failed ${JSON.stringify(load.stats.failed)}`);
 print(`journals: ${journals.map((j) => `${j.lane} ${j.passages} passages (${j.grants} grant, ${j.denies} deny, ${j.refers} refer)`).join('; ')}; QoS 1 redeliveries de-duplicated at central: ${rig.central.redeliveries}`);
-for (const o of watch.safety.leftOpen) print(`observation (not a gating check): ${o.lane} lane left ${o.barrier} open while idle for ${((o.until - o.from) / 1000).toFixed(1)} s from ${new Date(o.from).toISOString()}`);
+for (const o of watch.safety.leftOpen) print(`left open: ${o.lane} lane left ${o.barrier} open while idle for ${((o.until - o.from) / 1000).toFixed(1)} s from ${new Date(o.from).toISOString()}`);
 if (pii.offending > 0) print(`personal data found in logs:\n${pii.report}`);
 if (rig.deaths.length > 0) print(`parts that exited during the run: ${rig.deaths.map((d) => `${d.what} (${d.how})`).join(', ')}`);
 for (const e of rig.unplannedExits) print(`unplanned exit: ${e.lane} lane ${e.how}`);

@@ -14,12 +14,15 @@ export interface CloseViolation {
   activeInputs: string[];
 }
 
-/** A barrier that stayed open (opening/opened) while its lane was idle, longer than the limit. */
+/**
+ * A barrier that stayed open (opening/opened) while its lane was idle and none of its presence inputs
+ * was active, longer than the limit: nobody is being let through and nothing holds the close back.
+ */
 export interface LeftOpen {
   lane: LaneName;
   barrier: string;
   from: number;
-  /** When it started closing, the lane left idle, or the run ended. */
+  /** When it started closing, the lane left idle, a presence input went active, or the run ended. */
   until: number;
 }
 
@@ -34,8 +37,10 @@ interface LaneState {
  * Judges a lane's own event stream, in the order the runner noted it (its one serial queue):
  * - a `close` actuation (`actuate {barrier, action: close}`, sent to a driver by the interlocks) while
  *   one of the barrier's presence inputs is active (`presence {input, active}`) is a safety violation;
- * - a barrier left open on an idle lane (no passage under way) longer than `leftOpenMs` is recorded as
- *   an observation: nobody is being let through, yet the way is open.
+ * - a barrier left open on an idle lane (no passage under way) with its presence inputs clear, longer
+ *   than `leftOpenMs` (5 s), is recorded: nobody is being let through, nothing defers the close (the
+ *   interlocks hold a close while presence is active: that wait is not counted), yet the way is open.
+ *   A suspended lane is not idle: its barriers are at their fail state. The chaos run gates on it.
  * A `lane started` event (a restarted daemon) resets what is known: the new process reads its inputs
  * and positions afresh and notes them.
  */
@@ -46,7 +51,11 @@ export class SafetyTracker {
   starts = 0;
   private readonly lanes = new Map<LaneName, LaneState>();
 
-  constructor(private readonly leftOpenMs = 10_000) {}
+  constructor(private readonly leftOpenMs = 5_000) {}
+
+  get leftOpenLimitMs(): number {
+    return this.leftOpenMs;
+  }
 
   apply(lane: LaneName, e: LaneEvent): void {
     let s = this.lanes.get(lane);
@@ -87,7 +96,8 @@ export class SafetyTracker {
   private trackOpen(lane: LaneName, s: LaneState, at: number): void {
     for (const barrier of Object.keys(GUARDS[lane])) {
       const position = s.positions.get(barrier);
-      const open = s.phase === 'idle' && (position === 'opened' || position === 'opening');
+      const guarded = (GUARDS[lane][barrier] ?? []).some((input) => s.presence.get(input) === true);
+      const open = s.phase === 'idle' && !guarded && (position === 'opened' || position === 'opening');
       const since = s.openIdleSince.get(barrier);
       if (open && since === undefined) s.openIdleSince.set(barrier, at);
       if (!open && since !== undefined) {

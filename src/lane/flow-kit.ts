@@ -15,6 +15,7 @@ import {
   eventShapeProblem,
   isSuspended,
   suspendedScreen,
+  type ActuatorTarget,
   type ArmedTimer,
   type CommonFlowEvent,
   type FlowEffect,
@@ -44,7 +45,15 @@ export interface FlowStateCore<P extends FlowPassageCore = FlowPassageCore> {
   passage: P | null;
   timer: ArmedTimer | null;
   suspension: Suspension;
+  /**
+   * Doors / barrier the flow asked open and has not asked closed since, with the passage that opened
+   * them ('none': found open at start-up). Outlives the passage on purpose: what an abandoned passage
+   * left open is closed when the lane is next idle and in service (see secureLeftOpen).
+   */
+  opened: OpenedTargets;
 }
+
+export type OpenedTargets = Partial<Record<ActuatorTarget, PassageRef>>;
 
 export interface FlowConfigCore {
   policy: Policy;
@@ -325,4 +334,38 @@ export function suspendLane(ctx: FlowCtx<FlowConfigCore, FlowStateCore>, lane: L
   ctx.s.passage = null;
   ctx.s.phase = 'suspended';
   ctx.effects.push({ type: 'display', screen: suspendedScreen(ctx.s.suspension) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nothing left open on an idle lane
+// ---------------------------------------------------------------------------------------------
+
+/** Emits a flow actuation and keeps `opened` up to date; every actuate effect of a flow goes through here. */
+export function pushActuation(ctx: FlowCtx<FlowConfigCore, FlowStateCore>, x: Extract<FlowEffect, { type: 'actuate' }>): void {
+  if (x.action === 'open') ctx.s.opened[x.target] = x.passage;
+  else delete ctx.s.opened[x.target];
+  ctx.effects.push(x);
+}
+
+/**
+ * The lane is idle and in service: close (`secure`) every door / barrier the flow left open. Called by
+ * each lane's toIdle, which is only reached in service: a passage that ended without closing behind it
+ * (abandoned by a fault, an emergency or free pass, a timeout) is secured on resume, never during the
+ * suspension (the interlocks own the doors then: egress open, vehicle barrier as-is). The interlocks
+ * defer the close while a presence input of that barrier is active.
+ */
+export function secureLeftOpen(ctx: FlowCtx<FlowConfigCore, FlowStateCore>): void {
+  for (const [target, passage] of Object.entries(ctx.s.opened) as Array<[ActuatorTarget, PassageRef]>) {
+    pushActuation(ctx, { type: 'actuate', passage, target, action: 'close', purpose: 'secure' });
+  }
+}
+
+/**
+ * A barrier found open at start-up: closed at once when the lane is idle and in service, otherwise
+ * remembered and closed when it next is (after the passage under way, or on resume).
+ */
+export function onFoundOpen(ctx: FlowCtx<FlowConfigCore, FlowStateCore>, e: Extract<CommonFlowEvent, { type: 'found-open' }>, targets: readonly ActuatorTarget[]): void {
+  if (!targets.includes(e.target)) return ignore(ctx, e, `target must be one of ${targets.join('|')}`);
+  if (ctx.s.opened[e.target] === undefined) ctx.s.opened[e.target] = 'none';
+  if (ctx.s.phase === 'idle' && !isSuspended(ctx.s.suspension)) secureLeftOpen(ctx);
 }

@@ -25,9 +25,11 @@ export type ActuatorTarget = 'entry-door' | 'exit-door' | 'barrier';
 export type ActuatorAction = 'open' | 'close';
 /**
  * Why the flow asks for a movement. Only `grant` lets someone across the border; `admit` and
- * `close-behind` move the mantrap's entry door before a verdict exists (see docs/lanes.md).
+ * `close-behind` move the mantrap's entry door before a verdict exists (see docs/lanes.md). `secure`
+ * is always a close: the lane is back in service (idle) and closes what an ended passage left open
+ * (abandoned by a suspension, a timeout) or what was found open at start-up; it is for no verdict.
  */
-export type ActuatePurpose = 'admit' | 'close-behind' | 'grant' | 'send-back' | 'close-after';
+export type ActuatePurpose = 'admit' | 'close-behind' | 'grant' | 'send-back' | 'close-after' | 'secure';
 
 export type FlowAlarmKind = 'verdict' | 'journal-failed' | 'officer-not-attended' | 'device-fault' | 'emergency' | 'internal-error';
 
@@ -78,7 +80,12 @@ export type CommonFlowEvent =
   /** The interlocks were reset on site (or a technician put the lane back in service). */
   | { type: 'reset'; at: number; source: ResetSource }
   | { type: 'device-fault'; at: number; device: string; reason: string }
-  | { type: 'device-ok'; at: number; device: string };
+  | { type: 'device-ok'; at: number; device: string }
+  /**
+   * The runner found this barrier open at start-up (a restart) with no passage of ours behind it: it is
+   * closed (`secure`) as soon as the lane is idle and in service.
+   */
+  | { type: 'found-open'; at: number; target: ActuatorTarget };
 
 export type PeopleFlowEvent =
   | CommonFlowEvent

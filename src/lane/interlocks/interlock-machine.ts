@@ -262,6 +262,20 @@ function onDeviceOk(ctx: Ctx, device: string): void {
   ctx.effects.push({ type: 'alarm', code: 'device-fault', raised: false, detail: `${device}: recovered` });
   if (isFaulted(d)) return;
   releaseHeldDoors(ctx, 'recovered', (b) => failStateOf(b) === 'open');
+  reassertCloses(ctx);
+}
+
+/**
+ * Back from a fault: a close asked for just before or during it may have been lost by the device (a PLC
+ * in its own fault state refuses methods; a link that dropped took the command with it). Every barrier
+ * last asked to close that does not report closed/closing is asked again, presence-guarded as always.
+ */
+function reassertCloses(ctx: Ctx): void {
+  for (const b of ctx.config.barriers) {
+    const bs = ctx.draft.barriers[b.id]!;
+    const open = bs.position === 'opened' || bs.position === 'opening' || bs.position === 'stopped';
+    if (bs.demand === 'close' && bs.pendingClose === null && open) requestClose(ctx, b, 'close', 'recovered');
+  }
 }
 
 function onTimer(ctx: Ctx, key: string, at: number): void {

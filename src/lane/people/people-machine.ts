@@ -12,6 +12,7 @@ import {
   isSuspensionEvent,
   noteOverride,
   officerNotAttended,
+  onFoundOpen,
   onSuspensionEvent,
   overrideVerdict,
   suspendLane,
@@ -32,8 +33,10 @@ import {
 } from './people-steps.js';
 import { peoplePassageLimitMs, type PeopleCtx, type PeopleFlowConfig, type PeopleFlowState, type PeoplePassage } from './people-types.js';
 
+const DOORS = ['entry-door', 'exit-door'] as const;
+
 export function initialPeopleState(): PeopleFlowState {
-  return { phase: 'idle', passage: null, timer: null, suspension: noSuspension(), passagesStarted: 0 };
+  return { phase: 'idle', passage: null, timer: null, suspension: noSuspension(), opened: {}, passagesStarted: 0 };
 }
 
 /** One step. Never throws: an unexpected failure suspends the lane (fail secure) and raises an alarm. */
@@ -43,6 +46,7 @@ export function stepPeople(config: PeopleFlowConfig, state: PeopleFlowState, eve
 
 function route(ctx: PeopleCtx, e: PeopleFlowEvent): void {
   if (isSuspensionEvent(e)) return onSuspensionEvent(ctx, e, suspend, toIdle);
+  if (e.type === 'found-open') return onFoundOpen(ctx, e, DOORS);
   if (ctx.s.phase === 'suspended') return ignore(ctx, e, 'lane suspended');
   const p = ctx.s.passage;
   const { phase } = ctx.s;

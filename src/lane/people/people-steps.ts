@@ -5,7 +5,7 @@
 import { decide } from '../../decision/index.js';
 import type { Evidence, OfficerOverride, Verdict } from '../../decision/types.js';
 import type { Screen } from '../../display/display-state.js';
-import { armTimer, disarmTimer, displayEffect, markJournalFailed, markJournaled, recordVerdict, verdictJournalDraft } from '../flow-kit.js';
+import { armTimer, disarmTimer, displayEffect, markJournalFailed, markJournaled, pushActuation, recordVerdict, secureLeftOpen, verdictJournalDraft } from '../flow-kit.js';
 import { credentialJournal, faceJournal, unavailableFacts, type ActuatePurpose, type ActuatorAction, type ActuatorTarget } from '../flow-types.js';
 import type { PeopleCtx, PeoplePassage, PeoplePhase } from './people-types.js';
 
@@ -38,7 +38,7 @@ export function actuate(ctx: PeopleCtx, target: ActuatorTarget, action: Actuator
     if (action === 'open') p.entrySealed = false;
     if (purpose === 'admit') p.stages.admitted ??= ctx.at;
   }
-  ctx.effects.push({ type: 'actuate', passage: p.ref, target, action, purpose });
+  pushActuation(ctx, { type: 'actuate', passage: p.ref, target, action, purpose });
 }
 
 export function evidenceOf(p: PeoplePassage, override?: OfficerOverride): Evidence {
@@ -135,10 +135,11 @@ export function journalFailed(ctx: PeopleCtx, why: string): void {
   enter(ctx, 'held', ctx.config.timeouts.officerMs);
 }
 
-/** Passage over: back to waiting for the next traveller. */
+/** Passage over (or back in service): nothing left open, back to waiting for the next traveller. */
 export function toIdle(ctx: PeopleCtx): void {
   disarmTimer(ctx);
   ctx.s.passage = null;
   ctx.s.phase = 'idle';
+  secureLeftOpen(ctx);
   ctx.effects.push({ type: 'display', screen: 'scan-credential' });
 }

@@ -3,7 +3,7 @@
  */
 import type { CredentialEvidence, FaceEvidence, Facts, Policy, Verdict } from '../../decision/types.js';
 import type { ArmedTimer, FlowEffect, OverrideSource, PassageRef, Suspension } from '../flow-types.js';
-import type { FlowCtx } from '../flow-kit.js';
+import type { FlowCtx, OpenedTargets } from '../flow-kit.js';
 
 export interface PeopleTimeouts {
   /** Credential lookup in the cache. */
@@ -107,6 +107,8 @@ export interface PeopleFlowState {
   passage: PeoplePassage | null;
   timer: ArmedTimer | null;
   suspension: Suspension;
+  /** Doors the flow opened and has not closed (see FlowStateCore.opened). */
+  opened: OpenedTargets;
   /** Counter behind PassageRef ('p1', 'p2', ...). */
   passagesStarted: number;
 }

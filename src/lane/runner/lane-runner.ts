@@ -11,7 +11,7 @@ import type { HealthReport, Service } from '../../app/service.js';
 import { initialHealth } from '../../app/service.js';
 import type { FaceEvidence } from '../../decision/types.js';
 import type { TimerHandle } from '../../util/clock.js';
-import { unavailableFacts, type FlowEffect, type FlowStep, type PeopleFlowEvent, type VehicleFlowEvent } from '../flow-types.js';
+import { unavailableFacts, type ActuatorTarget, type FlowEffect, type FlowStep, type PeopleFlowEvent, type VehicleFlowEvent } from '../flow-types.js';
 import type { BarrierAction, BarrierPosition, CommandSource, InterlockEvent, InterlockState } from '../interlocks/types.js';
 import { initialPeopleState, stepPeople } from '../people/people-machine.js';
 import type { PeopleFlowState } from '../people/people-types.js';
@@ -22,6 +22,10 @@ import { InterlockRunner } from './interlock-runner.js';
 import { emptyReport, merge, type StepReport } from './step-report.js';
 import type { FaceCapture, Presentation, RunnerPorts } from './ports.js';
 import type { RunnerWiring } from './runner-config.js';
+import { RecentTags } from './recent-tags.js';
+
+/** How long a tag read before the loop reports the vehicle still counts for its passage. */
+const RECENT_TAG_MS = 3_000;
 
 type FlowEvent = PeopleFlowEvent | VehicleFlowEvent;
 type FlowState = PeopleFlowState | VehicleFlowState;
@@ -60,7 +64,14 @@ export class LaneRunner implements Service, RunnerInputs {
   /** Live templates of the passage being captured: memory only, dropped when the passage ends. */
   private readonly templates = new Map<string, FaceCapture>();
   private readonly emergencyInputs = new Set<string>();
+  /** Tags read while the vehicle lane was idle, replayed into the next read window (recent-tags.ts). */
+  private readonly recentTags = new RecentTags(RECENT_TAG_MS);
   private entryCount = 0;
+  /**
+   * Flow targets (barrier name -> target) whose first position report since start is still to come:
+   * one reported open then had no passage of this process behind it (a restart) and is secured.
+   */
+  private readonly firstPosition = new Map<string, ActuatorTarget>();
   private detach: (() => void) | null = null;
   private readonly stopHooks: Array<() => void> = [];
   private running = false;
@@ -89,6 +100,9 @@ export class LaneRunner implements Service, RunnerInputs {
 
   async start(): Promise<void> {
     this.running = true;
+    for (const [target, barrier] of Object.entries(this.wiring.targets) as Array<[ActuatorTarget, string | undefined]>) {
+      if (barrier !== undefined) this.firstPosition.set(barrier, target);
+    }
     this.detach = this.opts.attach?.(this) ?? null;
     this.setHealth('ok', null);
     await this.enqueue(() => {
@@ -173,7 +187,34 @@ export class LaneRunner implements Service, RunnerInputs {
       // The people flow counts the entry beam until the entry door is confirmed closed behind the traveller.
       const w = this.wiring;
       if (w.kind === 'people' && barrier === w.targets['entry-door']) this.stepFlow({ type: 'entry-door', at: this.now(at), closed: position === 'closed' });
+      this.checkFirstPosition(barrier, position, at);
     });
+  }
+
+  /**
+   * After a restart nothing of ours holds a barrier open: the first known position of each flow target
+   * that is not closed(-ing) goes to the flow as `found-open`, which asks the interlocks to close it
+   * (deferred while presence is active or not yet reported) once the lane is idle and in service.
+   */
+  /**
+   * A barrier whose link was lost (PLC restart, cable) comes back in whatever position its controller
+   * restarted in, and nothing we hold survives the loss: its first position after the fault is judged
+   * like one after our own restart (chaos run: a restarted PLC reported the boom opened on an idle lane).
+   */
+  private rearmFirstPosition(device: string): void {
+    const name = device.split(':')[0];
+    for (const [target, barrier] of Object.entries(this.wiring.targets) as Array<[ActuatorTarget, string | undefined]>) {
+      if (barrier !== undefined && barrier === name) this.firstPosition.set(barrier, target);
+    }
+  }
+
+  private checkFirstPosition(barrier: string, position: BarrierPosition, at: number): void {
+    const target = this.firstPosition.get(barrier);
+    if (target === undefined || position === 'unknown') return;
+    this.firstPosition.delete(barrier);
+    if (position === 'closed' || position === 'closing') return;
+    this.note('found-open', { barrier, position });
+    this.stepFlow({ type: 'found-open', at: this.now(at), target });
   }
 
   emergency(input: string, active: boolean, at: number): void {
@@ -191,6 +232,7 @@ export class LaneRunner implements Service, RunnerInputs {
   deviceFault(device: string, reason: string, opts: { interlock?: boolean } = {}): void {
     this.post(() => {
       this.note('device', { device, state: 'fault', reason: reason.slice(0, 120) });
+      this.rearmFirstPosition(device);
       if (opts.interlock) this.stepInterlock({ type: 'device-fault', at: this.now(), device, reason });
       if (this.wiring.neededDevices.includes(device.split(':')[0]!)) this.stepFlow({ type: 'device-fault', at: this.now(), device, reason });
     });
@@ -215,7 +257,10 @@ export class LaneRunner implements Service, RunnerInputs {
     this.post(() => {
       this.note('rfid', { tag: true });
       // Readers report upper-case hex; the decision engine takes lower-case (the store accepts either).
-      this.stepFlow({ type: 'rfid-read', at: this.now(), rfid: { epc: read.epc.toLowerCase(), tid: read.tid === null ? null : read.tid.toLowerCase() } });
+      const rfid = { epc: read.epc.toLowerCase(), tid: read.tid === null ? null : read.tid.toLowerCase() };
+      // A tag seen before the loop reports the vehicle is kept for the read window (recent-tags.ts).
+      if (this.wiring.kind === 'vehicle' && this.flow.phase === 'idle') this.recentTags.add({ at: this.now(), ...rfid });
+      this.stepFlow({ type: 'rfid-read', at: this.now(), rfid });
     });
   }
 
@@ -345,9 +390,14 @@ export class LaneRunner implements Service, RunnerInputs {
           this.flowTimer = null;
         }
         return report;
-      case 'open-read-window':
+      case 'open-read-window': {
         this.guard('readers', () => this.ports.readers?.openReadWindow(effect.ms), undefined);
+        // Queued behind the current step, so the flow is in its reading phase when they arrive.
+        for (const tag of this.recentTags.take(this.now())) {
+          this.post(() => this.stepFlow({ type: 'rfid-read', at: this.now(), rfid: { epc: tag.epc, tid: tag.tid } }));
+        }
         return report;
+      }
       case 'close-read-window':
         this.guard('readers', () => this.ports.readers?.closeReadWindow(), undefined);
         return report;
@@ -363,7 +413,10 @@ export class LaneRunner implements Service, RunnerInputs {
   }
 
   private stepInterlock(e: InterlockEvent): StepReport {
-    return this.interlocks.step(e);
+    const report = this.interlocks.step(e);
+    // Once this process moved (or asked to close) a barrier, its position is ours, not left over from before the start.
+    for (const x of [...report.actuated, ...report.deferred]) this.firstPosition.delete(x.barrier);
+    return report;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
   isSuspensionEvent,
   noteOverride,
   officerNotAttended,
+  onFoundOpen,
   onSuspensionEvent,
   overrideVerdict,
   takeDueTimer,
@@ -21,7 +22,7 @@ import { actuate, afterJournaled, bestPlate, conclude, decideNow, enter, journal
 import { vehiclePassageLimitMs, type VehicleCtx, type VehicleFlowConfig, type VehicleFlowState, type VehiclePassage } from './vehicle-types.js';
 
 export function initialVehicleState(): VehicleFlowState {
-  return { phase: 'idle', passage: null, timer: null, suspension: noSuspension(), loopOccupied: false, passagesStarted: 0 };
+  return { phase: 'idle', passage: null, timer: null, suspension: noSuspension(), opened: {}, loopOccupied: false, passagesStarted: 0 };
 }
 
 /** One step. Never throws: an unexpected failure suspends the lane (fail secure) and raises an alarm. */
@@ -31,6 +32,7 @@ export function stepVehicle(config: VehicleFlowConfig, state: VehicleFlowState, 
 
 function route(ctx: VehicleCtx, e: VehicleFlowEvent): void {
   if (isSuspensionEvent(e)) return onSuspensionEvent(ctx, e, suspend, resume);
+  if (e.type === 'found-open') return onFoundOpen(ctx, e, ['barrier']);
   if (e.type === 'loop') return onLoop(ctx, e.occupied === true);
   if (ctx.s.phase === 'suspended') return ignore(ctx, e, 'lane suspended');
   const p = ctx.s.passage;

@@ -5,7 +5,7 @@
 import { decide } from '../../decision/index.js';
 import type { Evidence, OfficerOverride, PlateRead, Verdict } from '../../decision/types.js';
 import type { Screen } from '../../display/display-state.js';
-import { armTimer, disarmTimer, displayEffect, markJournalFailed, markJournaled, recordVerdict, suspendLane, verdictJournalDraft } from '../flow-kit.js';
+import { armTimer, disarmTimer, displayEffect, markJournalFailed, markJournaled, pushActuation, recordVerdict, secureLeftOpen, suspendLane, verdictJournalDraft } from '../flow-kit.js';
 import { credentialJournal, unavailableFacts, type ActuatePurpose, type ActuatorAction, type JournalDraft } from '../flow-types.js';
 import type { VehicleCtx, VehiclePassage, VehiclePhase } from './vehicle-types.js';
 
@@ -32,7 +32,7 @@ export function actuate(ctx: VehicleCtx, action: ActuatorAction, purpose: Actuat
     ctx.effects.push({ type: 'alarm', passage: p.ref, kind: 'internal-error', reason: `refused barrier ${action} (${purpose})` });
     return;
   }
-  ctx.effects.push({ type: 'actuate', passage: p.ref, target: 'barrier', action, purpose });
+  pushActuation(ctx, { type: 'actuate', passage: p.ref, target: 'barrier', action, purpose });
 }
 
 export function bestPlate(p: VehiclePassage): PlateRead | null {
@@ -112,10 +112,12 @@ export function journalFailed(ctx: VehicleCtx, why: string): void {
   enter(ctx, 'held', ctx.config.timeouts.officerMs);
 }
 
+/** Passage over (or back in service): a barrier left open is closed (see secureLeftOpen). */
 export function toIdle(ctx: VehicleCtx): void {
   disarmTimer(ctx);
   ctx.s.passage = null;
   ctx.s.phase = 'idle';
+  secureLeftOpen(ctx);
   // A refused vehicle may still stand on the loop: keep it stopped until it has gone.
   ctx.effects.push({ type: 'display', screen: ctx.s.loopOccupied ? 'vehicle-stop' : 'vehicle-advance' });
 }

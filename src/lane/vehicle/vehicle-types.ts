@@ -3,7 +3,7 @@
  */
 import type { CredentialEvidence, Facts, PlateRead, Policy, RfidRead, Verdict } from '../../decision/types.js';
 import type { ArmedTimer, FlowEffect, OverrideSource, PassageRef, Suspension } from '../flow-types.js';
-import type { FlowCtx } from '../flow-kit.js';
+import type { FlowCtx, OpenedTargets } from '../flow-kit.js';
 
 export interface VehicleTimeouts {
   /** Plate and RFID reads are collected for at most this long after the loop is occupied. */
@@ -71,6 +71,8 @@ export interface VehicleFlowState {
   passage: VehiclePassage | null;
   timer: ArmedTimer | null;
   suspension: Suspension;
+  /** The barrier, when the flow opened it and has not closed it (see FlowStateCore.opened). */
+  opened: OpenedTargets;
   /** Last loop report; a passage starts on the change from clear to occupied. */
   loopOccupied: boolean;
   passagesStarted: number;

@@ -83,6 +83,7 @@ export function commonEvent(
     case 'reset': return { type: 'reset', at, source: a.flag ? 'local' : 'mqtt' };
     case 'fault': return { type: 'device-fault', at, device: `d${a.n % 2}`, reason: 'lost' };
     case 'ok': return { type: 'device-ok', at, device: `d${a.n % 2}` };
+    case 'found-open': return { type: 'found-open', at, target: lane === 'vehicle' ? 'barrier' : a.flag ? 'exit-door' : 'entry-door' };
     default: return { type: 'nonsense', at } as unknown as CommonFlowEvent;
   }
 }
@@ -103,7 +104,7 @@ export interface FlowSequenceRun<S extends LaneStateShape, E extends { type: str
   /** The lane's longest passage: no passage may outlive it. */
   limitMs: number;
   concrete: (a: AbstractEvent, s: S, at: number) => E;
-  /** The lane's actuation rule, checked on every `actuate` effect (`after`: the state the step produced). */
+  /** The lane's actuation rule, checked on every `actuate` effect but `secure` (`after`: the state the step produced). */
   checkActuation: (x: Extract<FlowEffect, { type: 'actuate' }>, ledger: JournalLedger, after: S) => void;
 }
 
@@ -120,12 +121,15 @@ export function checkFlowSequence<S extends LaneStateShape, E extends { type: st
   let at = T0;
   const ledger: JournalLedger = { lastJournalOutcome: new Map(), pendingJournal: new Set(), confirmed: new Set() };
   const started = new Map<string, number>();
+  /** Doors / barrier left open as far as the effects tell (opened by the flow, or found open at start-up). */
+  const open = new Set<string>();
 
   const feed = (e: E): void => {
     if (e.type === 'journaled' && e.passage !== undefined && ledger.pendingJournal.has(e.passage)) {
       ledger.pendingJournal.delete(e.passage);
       ledger.confirmed.add(e.passage);
     }
+    if (e.type === 'found-open') open.add((e as unknown as { target: string }).target);
     let effects: FlowEffect[] = [];
     expect(() => ({ state: s, effects } = run.step(s, e))).not.toThrow();
     for (const x of effects) {
@@ -134,8 +138,18 @@ export function checkFlowSequence<S extends LaneStateShape, E extends { type: st
         ledger.lastJournalOutcome.set(x.passage, x.record.outcome);
         ledger.pendingJournal.add(x.passage);
       }
-      if (x.type === 'actuate') run.checkActuation(x, ledger, s);
+      if (x.type === 'actuate') {
+        if (x.action === 'open') open.add(x.target);
+        else open.delete(x.target);
+        // `secure` is for no verdict: always a close, and only once the lane is back in service.
+        if (x.purpose === 'secure') {
+          expect(x.action).toBe('close');
+          expect(s.phase).not.toBe('suspended');
+        } else run.checkActuation(x, ledger, s);
+      }
     }
+    // Nothing is left open on an idle lane (a close may still be deferred by the interlocks: not the flow's business).
+    if (s.phase === 'idle') expect([...open]).toEqual([]);
     if (s.passage) {
       if (!started.has(s.passage.ref)) started.set(s.passage.ref, e.at);
       expect(e.at).toBeLessThanOrEqual(started.get(s.passage.ref)! + run.limitMs);

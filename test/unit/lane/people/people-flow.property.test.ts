@@ -17,7 +17,7 @@ const FACES = [face(), face({ quality: 0.1 }), face({ faceCount: 2 }), face({ pr
 const eventArb = fc.record({
   kind: fc.constantFrom(
     'credential', 'unreadable', 'facts', 'entry-beam', 'entry-door', 'exit-beam', 'faces', 'recognised', 'journaled', 'journal-failed',
-    'override', 'bad-override', 'timer', 'emergency', 'free-pass', 'reset', 'fault', 'ok', 'junk',
+    'override', 'bad-override', 'timer', 'emergency', 'free-pass', 'reset', 'fault', 'ok', 'found-open', 'junk',
   ),
   dt: fc.integer({ min: 0, max: 40_000 }),
   stale: fc.boolean(),

@@ -265,4 +265,32 @@ describe('lane runner: vehicle lane', () => {
     expect(rig.moves()).toEqual(['move:boom:open', 'move:boom:close']);
     expect(rig.runner.flowState.phase).toBe('idle');
   });
+
+  it('a tag read just before the loop reports the vehicle still counts (the reader reports it only once)', async () => {
+    const rig = new RunnerRig({
+      wiring: VEHICLE_WIRING,
+      facts: (evidence) =>
+        goodFacts({
+          credential: null,
+          subject: null,
+          vehicleByPlate: { vehicleId: 'v1', validFrom: null, validUntil: null, allowedDirections: ['entry'], matchDistance: 0 },
+          // Only a tag that reached the decision names the vehicle: without it this is RFID_MISSING.
+          vehicleByEpc: evidence.vehicle?.rfid ? { vehicleId: 'v1', validFrom: null, validUntil: null, allowedDirections: ['entry'], matchDistance: 0 } : null,
+          cargo: { status: 'cleared', cargoClass: 'general', labTestRequired: false, labTestStatus: null, validFrom: null, validUntil: null },
+        }),
+    });
+    rigs.push(rig);
+    await rig.start();
+    rig.inputs.presence('loop-1', false, 0);
+    await rig.settle();
+    rig.inputs.rfid({ epc: 'E2000017221101441890ABCD', tid: null });
+    await rig.settle();
+    expect(rig.runner.flowState.phase).toBe('idle');
+    rig.inputs.presence('loop-1', true, 0);
+    await rig.settle();
+    rig.inputs.plate('front', { text: '29A12345', country: 'VN', confidence: 0.95 });
+    await rig.settle();
+    expect(rig.records[0]).toMatchObject({ kind: 'vehicle', reasons: [], outcome: 'grant' });
+    expect(rig.moves()).toEqual(['move:boom:open']);
+  });
 });

@@ -17,7 +17,7 @@ const FACTS = [
 const eventArb = fc.record({
   kind: fc.constantFrom(
     'loop', 'plate', 'rfid', 'credential', 'facts', 'journaled', 'journal-failed', 'override', 'bad-override',
-    'timer', 'emergency', 'free-pass', 'reset', 'fault', 'ok', 'junk',
+    'timer', 'emergency', 'free-pass', 'reset', 'fault', 'ok', 'found-open', 'junk',
   ),
   dt: fc.integer({ min: 0, max: 120_000 }),
   stale: fc.boolean(),
