@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as netConnect, createServer } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -11,6 +11,7 @@ import { DEFAULT_SYNC_TUNING } from '../src/sync/sync-tuning.js';
 import { drainRowOf, EventEnvelope } from '../src/sync/outbox/event-envelope.js';
 import { systemClock } from '../src/util/clock.js';
 import type { BenchReport } from './report.js';
+import { freePort } from '../src/util/tcp-port.js';
 
 /**
  * Outbox throughput: durable enqueue rate (one transaction and fsync per message, as the lane
@@ -35,15 +36,6 @@ const LANE = 'lane-1';
 function arg(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 async function startBroker(window: number): Promise<{ url: string; proc: ChildProcess; dir: string }> {

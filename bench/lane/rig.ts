@@ -12,7 +12,7 @@ import { demoPaths, type DemoPaths } from '../../src/demo/demo-paths.js';
 import { DemoSocket } from '../../src/demo/demo-socket.js';
 import { pickPort } from '../../src/demo/free-port.js';
 import { LANE_IDS, type LaneName } from '../../src/demo/orchestrator.js';
-import { renderEmptyLane, renderVehicleFrame, showFrame } from '../../src/demo/plate-image.js';
+import { PlateCamera } from '../../src/demo/plate-image.js';
 import { closePtyPair, startPtyPair } from '../../src/demo/pty-pair.js';
 import { ScenarioContext } from '../../src/demo/scenario-context.js';
 import { SimProcess } from '../../src/demo/sim-process.js';
@@ -102,11 +102,12 @@ export class LaneRig {
   readonly loopSetAt: number[] = [];
   private readonly stack: Array<() => Promise<void> | void> = [];
   private readonly daemons = new Map<LaneName, ManagedChild>();
-  private readonly frames = new Map<string, Buffer>();
+  private readonly camera: PlateCamera;
 
   constructor(private readonly opts: LaneRigOptions) {
     this.dir = mkdtempSync(join(tmpdir(), 'lane-e2e-'));
     this.paths = demoPaths(this.dir);
+    this.camera = new PlateCamera(join(this.paths.cameraDir, 'plate-front.jpg'));
   }
 
   async start(): Promise<void> {
@@ -131,7 +132,7 @@ export class LaneRig {
       if (row === undefined) throw new Error('the demo lists have no row for the valid QR code');
       lists['face-templates']!.rows.push({ templateId: 'rig-face-1', subjectId: row.subjectId, ...enrol });
     }
-    showFrame(join(p.cameraDir, 'plate-front.jpg'), await renderEmptyLane());
+    await this.camera.show(null);
     this.ports = { peopleDisplay: await pickPort(0), vehicleDisplay: await pickPort(0), plc: await pickPort(0) };
     const simLog = join(p.root, 'simulators.log');
 
@@ -297,21 +298,7 @@ export class LaneRig {
         await this.llrp.step({ op: 'tags', tags: v === null ? [] : [{ epc: v.epc, rssi: -48 }] });
         return { tag: v === null ? null : v.vehicleId };
       },
-      'camera-show': async (args) => {
-        const v = this.vehicle(args);
-        const file = join(this.paths.cameraDir, 'plate-front.jpg');
-        if (v === null) {
-          showFrame(file, await renderEmptyLane());
-          return { showing: 'empty lane' };
-        }
-        let jpeg = this.frames.get(v.vehicleId);
-        if (jpeg === undefined) {
-          jpeg = await renderVehicleFrame(v.plate, Number.parseInt(v.vehicleId.replace(/\D/g, ''), 10) || 1);
-          this.frames.set(v.vehicleId, jpeg);
-        }
-        showFrame(file, jpeg);
-        return { showing: v.vehicleId, plate: v.plate.rows.join(' ') };
-      },
+      'camera-show': async (args) => this.camera.show(this.vehicle(args)),
       loop: (args) => {
         if (typeof args.occupied !== 'boolean') throw new CommandError('bad_args', 'occupied must be true or false');
         if (args.occupied) this.loopSetAt.push(Date.now());

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { CentralSim, type SimLists } from '../sync/central-sim/central-sim.js';
+import { ListSeeder, parseEventEnvelope } from '../demo/central-seeding.js';
 
 /** A passage as the central system received it, after de-duplication by message id. */
 export interface CentralPassage {
@@ -34,8 +35,6 @@ export function passageUses(evidence: unknown): PassageUse[] {
   return uses;
 }
 
-const RESEED_MIN_INTERVAL_MS = 10_000;
-
 /**
  * The central system of the chaos run: CentralSim on a persistent session (clean: false, a fixed client
  * id for the whole run) so that what lanes publish while the central is cut off by a broker restart is
@@ -49,15 +48,15 @@ export class ChaosCentral {
   /** Deliveries of an envelope id already recorded (QoS 1 redeliveries; allowed, de-duplicated). */
   redeliveries = 0;
   private readonly seenEnvelopes = new Set<string>();
-  private readonly lastSeed = new Map<string, number>();
+  private readonly seeder: ListSeeder;
   private n = 0;
 
   constructor(
     url: string,
     site: string,
     key: KeyObject,
-    private readonly lists: SimLists,
-    private readonly print: (line: string) => void,
+    lists: SimLists,
+    print: (line: string) => void,
   ) {
     this.sim = new CentralSim({
       url,
@@ -66,8 +65,9 @@ export class ChaosCentral {
       lists,
       mqtt: { protocolVersion: 4, clean: false, clientId: `chaos-central-${process.pid}`, reconnectPeriod: 250 },
     });
+    this.seeder = new ListSeeder(this.sim, lists, print);
     this.sim.on('state', (lane, state) => {
-      if (state.state === 'online') this.reseed(lane, state.lists ?? {});
+      if (state.state === 'online') this.seeder.reseed(lane, state.lists ?? {});
     });
     this.sim.on('raw', (topic, payload) => this.onRaw(topic, payload));
   }
@@ -81,44 +81,24 @@ export class ChaosCentral {
   }
 
   seeded(lane: string): boolean {
-    const state = this.sim.states.get(lane);
-    if (state?.state !== 'online') return false;
-    return Object.entries(this.lists).every(([list, { version }]) => state.lists?.[list] === version);
+    return this.seeder.seeded(lane);
   }
 
   has(lane: string, passageId: string): boolean {
     return (this.passages.get(lane) ?? []).some((p) => p.passageId === passageId);
   }
 
-  private reseed(lane: string, versions: Record<string, number>): void {
-    for (const [list, { version, rows }] of Object.entries(this.lists)) {
-      if (versions[list] === version) continue;
-      const key = `${lane}/${list}`;
-      const now = Date.now();
-      if (now - (this.lastSeed.get(key) ?? 0) < RESEED_MIN_INTERVAL_MS) continue;
-      this.lastSeed.set(key, now);
-      this.sim.publishSnapshot(list, version, rows, lane).catch((err: Error) => this.print(`central: snapshot of ${list} to ${lane} failed: ${err.message}`));
-    }
-  }
-
   private onRaw(topic: string, payload: Buffer): void {
-    const levels = topic.split('/');
-    const lane = levels[3];
-    if (lane === undefined || levels[4] !== 'event') return;
-    let json: { id?: unknown; seq?: unknown; type?: unknown; body?: Record<string, unknown> };
-    try {
-      json = JSON.parse(payload.toString('utf8')) as typeof json;
-    } catch {
-      return;
-    }
-    if (typeof json.id !== 'string' || typeof json.seq !== 'number' || json.type !== 'event/passage') return;
+    const json = parseEventEnvelope(topic, payload);
+    if (json === null || json.type !== 'event/passage') return;
+    const { lane } = json;
     const envelope = `${lane}/${json.id}`;
     if (this.seenEnvelopes.has(envelope)) {
       this.redeliveries += 1;
       return;
     }
     this.seenEnvelopes.add(envelope);
-    const body = json.body ?? {};
+    const { body } = json;
     let list = this.passages.get(lane);
     if (list === undefined) this.passages.set(lane, (list = []));
     this.n += 1;

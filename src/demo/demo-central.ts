@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { CentralSim } from '../sync/central-sim/central-sim.js';
 import type { SimLists } from '../sync/central-sim/central-sim.js';
+import { ListSeeder, parseEventEnvelope } from './central-seeding.js';
 
 /** A passage or alarm as the central system received it (the outbox envelope's body). */
 export interface CentralEvent {
@@ -16,8 +17,6 @@ export interface CentralEvent {
   alarm?: boolean;
 }
 
-const RESEED_MIN_INTERVAL_MS = 10_000;
-
 /**
  * The central system of the demo: CentralSim (src/sync/central-sim) connected to the embedded broker,
  * signing with the demo's central key. It keeps the lanes' caches seeded: whenever a lane announces a
@@ -27,20 +26,21 @@ const RESEED_MIN_INTERVAL_MS = 10_000;
 export class DemoCentral {
   readonly sim: CentralSim;
   readonly events: CentralEvent[] = [];
-  private readonly lastSeed = new Map<string, number>();
+  private readonly seeder: ListSeeder;
 
   constructor(
     url: string,
     site: string,
     key: KeyObject,
-    private readonly lists: SimLists,
+    lists: SimLists,
     private readonly print: (line: string) => void,
   ) {
     this.sim = new CentralSim({ url, site, key, lists, mqtt: { protocolVersion: 4 } });
+    this.seeder = new ListSeeder(this.sim, lists, print, true);
     this.sim.on('state', (lane, state) => {
       if (state.state === 'online') {
         this.print(`central: ${lane} online (mode ${state.mode}, health ${state.health.summary}, outbox ${state.outbox.pending})`);
-        this.reseed(lane, state.lists ?? {});
+        this.seeder.reseed(lane, state.lists ?? {});
       } else this.print(`central: ${lane} offline (${state.reason})`);
     });
     this.sim.on('raw', (topic, payload) => this.onRaw(topic, payload));
@@ -58,39 +58,15 @@ export class DemoCentral {
 
   /** Lanes whose announced list versions are all the demo's. */
   seeded(lane: string): boolean {
-    const state = this.sim.states.get(lane);
-    if (state?.state !== 'online') return false;
-    return Object.entries(this.lists).every(([list, { version }]) => state.lists?.[list] === version);
-  }
-
-  private reseed(lane: string, versions: Record<string, number>): void {
-    for (const [list, { version, rows }] of Object.entries(this.lists)) {
-      if (versions[list] === version) continue;
-      const key = `${lane}/${list}`;
-      const now = Date.now();
-      // A lane that refuses the snapshot (wrong key) would otherwise be sent one at every state message.
-      if (now - (this.lastSeed.get(key) ?? 0) < RESEED_MIN_INTERVAL_MS) continue;
-      this.lastSeed.set(key, now);
-      this.sim
-        .publishSnapshot(list, version, rows, lane)
-        .then(() => this.print(`central: sent ${lane} a signed snapshot of ${list} v${version} (${rows.length} rows)`))
-        .catch((err: Error) => this.print(`central: snapshot of ${list} to ${lane} failed: ${err.message}`));
-    }
+    return this.seeder.seeded(lane);
   }
 
   private onRaw(topic: string, payload: Buffer): void {
-    const levels = topic.split('/');
-    const lane = levels[3];
-    if (lane === undefined || levels[4] !== 'event') return;
-    let json: { id?: unknown; seq?: unknown; type?: unknown; body?: Record<string, unknown> };
-    try {
-      json = JSON.parse(payload.toString('utf8')) as typeof json;
-    } catch {
-      return;
-    }
-    if (typeof json.id !== 'string' || typeof json.seq !== 'number') return;
+    const json = parseEventEnvelope(topic, payload);
+    if (json === null) return;
+    const { lane } = json;
     if (this.events.some((e) => e.lane === lane && e.id === json.id)) return; // a QoS 1 redelivery
-    const body = json.body ?? {};
+    const { body } = json;
     const event: CentralEvent = { n: this.events.length + 1, lane, type: String(json.type), seq: json.seq, id: json.id };
     if (event.type === 'event/passage') {
       event.passageId = String(body.id);

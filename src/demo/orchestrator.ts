@@ -14,7 +14,7 @@ import { demoPaths, type DemoPaths } from './demo-paths.js';
 import { DemoSocket } from './demo-socket.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { pickPort } from './free-port.js';
-import { renderEmptyLane, renderVehicleFrame, showFrame } from './plate-image.js';
+import { PlateCamera } from './plate-image.js';
 import { closePtyPair, startPtyPair, type DemoPtyPair } from './pty-pair.js';
 import { killLeftovers, writePidFile } from './leftovers.js';
 import { SimProcess } from './sim-process.js';
@@ -55,7 +55,7 @@ export class DemoOrchestrator {
   private mrz: SimProcess | null = null;
   private rfid: SimProcess | null = null;
   private daemons = new Map<LaneName, ManagedChild>();
-  private readonly frames = new Map<string, Buffer>();
+  private readonly camera: PlateCamera;
   private stopping: Promise<void> | null = null;
   private onFatal: ((reason: string) => void) | null = null;
   ports = { broker: 0, peopleDisplay: 0, vehicleDisplay: 0, plc: 0 };
@@ -63,6 +63,7 @@ export class DemoOrchestrator {
 
   constructor(private readonly opts: DemoOptions) {
     this.paths = demoPaths(opts.dir);
+    this.camera = new PlateCamera(join(this.paths.cameraDir, 'plate-front.jpg'));
     this.print = opts.print ?? ((line) => process.stdout.write(`${line}\n`));
   }
 
@@ -86,7 +87,7 @@ export class DemoOrchestrator {
     this.data = loadOrCreateDemoData(p.dataFile);
     this.signedQr = issueSignedQr(ensureQrSigner(p.keysDir), this.data.signedQr.ci, Date.now());
     const lists = demoLists(this.data);
-    showFrame(join(p.cameraDir, 'plate-front.jpg'), await renderEmptyLane());
+    await this.camera.show(null);
 
     const wanted = this.opts.ports ?? {};
     this.ports = {
@@ -273,21 +274,7 @@ export class DemoOrchestrator {
         await this.rfid!.step({ op: 'tags', tags: v === null ? [] : [{ epc: v.epc, rssi: -48 }] });
         return { tag: v === null ? null : v.vehicleId };
       },
-      'camera-show': async (args) => {
-        const v = this.vehicle(args);
-        const file = join(this.paths.cameraDir, 'plate-front.jpg');
-        if (v === null) {
-          showFrame(file, await renderEmptyLane());
-          return { showing: 'empty lane' };
-        }
-        let jpeg = this.frames.get(v.vehicleId);
-        if (jpeg === undefined) {
-          jpeg = await renderVehicleFrame(v.plate, Number.parseInt(v.vehicleId.replace(/\D/g, ''), 10) || 1);
-          this.frames.set(v.vehicleId, jpeg);
-        }
-        showFrame(file, jpeg);
-        return { showing: v.vehicleId, plate: v.plate.rows.join(' ') };
-      },
+      'camera-show': async (args) => this.camera.show(this.vehicle(args)),
       loop: (args) => {
         if (typeof args.occupied !== 'boolean') throw new CommandError('bad_args', 'occupied must be true or false');
         this.plc!.setLoop('loop-1', args.occupied);

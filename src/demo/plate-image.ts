@@ -64,3 +64,29 @@ export function showFrame(file: string, jpeg: Buffer): void {
   writeFileSync(tmp, jpeg);
   renameSync(tmp, file);
 }
+
+/**
+ * The demo vehicle camera: shows a vehicle's frame (rendered once per vehicle, then reused) or the
+ * empty lane in the replay camera's single file. Shared by the demo orchestrator and the lane rig of
+ * the benchmarks and end-to-end tests.
+ */
+export class PlateCamera {
+  private readonly frames = new Map<string, Buffer>();
+
+  constructor(private readonly file: string) {}
+
+  async show(vehicle: { vehicleId: string; plate: PlateSpec } | null): Promise<{ showing: string; plate?: string }> {
+    if (vehicle === null) {
+      showFrame(this.file, await renderEmptyLane());
+      return { showing: 'empty lane' };
+    }
+    let jpeg = this.frames.get(vehicle.vehicleId);
+    if (jpeg === undefined) {
+      // The vehicle id's digits seed the scene, so a vehicle looks the same every time it arrives.
+      jpeg = await renderVehicleFrame(vehicle.plate, Number.parseInt(vehicle.vehicleId.replace(/\D/g, ''), 10) || 1);
+      this.frames.set(vehicle.vehicleId, jpeg);
+    }
+    showFrame(this.file, jpeg);
+    return { showing: vehicle.vehicleId, plate: vehicle.plate.rows.join(' ') };
+  }
+}

@@ -1,23 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { opcuaBarrierConfigSchema, type OpcuaBarrierConfig } from '../../../../drivers/barrier/opcua-barrier.config.js';
 import { BarrierPlcModel } from '../../../../drivers/sim/plc/barrier-plc-model.js';
 import { BarrierPlcServer } from '../../../../drivers/sim/plc/barrier-plc-server.js';
 import { systemClock } from '../../../../src/util/clock.js';
+import { freePort } from '../../../../src/util/tcp-port.js';
+export { freePort };
 
 /** A free TCP port on loopback (the OS picks; closed again before the server takes it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export interface PlcRig {
   dir: string;
