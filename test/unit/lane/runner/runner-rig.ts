@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { DEFAULT_PEOPLE_POLICY, DEFAULT_VEHICLE_POLICY } from '../../../../src/decision/index.js';
-import type { CredentialEvidence, Evidence, Facts, Policy } from '../../../../src/decision/types.js';
+import type { Evidence, Facts, Policy } from '../../../../src/decision/types.js';
 import type { JournalDraft } from '../../../../src/lane/flow-types.js';
 import { DEFAULT_PEOPLE_TIMEOUTS } from '../../../../src/lane/people/index.js';
 import { DEFAULT_VEHICLE_TIMEOUTS } from '../../../../src/lane/vehicle/index.js';
@@ -15,15 +15,9 @@ import type { RunnerWiring } from '../../../../src/lane/runner/runner-config.js'
 import type { JsonValue } from '../../../../src/store/canonical-json.js';
 import { FakeClock } from '../../../../src/util/fake-clock.js';
 
-export const CREDENTIAL: CredentialEvidence = {
-  kind: 'qr-token',
-  idHash: 'ab'.repeat(32),
-  verification: { valid: true },
-  validFrom: null,
-  validUntil: null,
-  nationality: 'VNM',
-  issuingState: 'VNM',
-};
+// The same valid QR credential the people-flow tests present.
+import { CREDENTIAL } from '../people/fixtures.js';
+export { CREDENTIAL };
 
 export function goodFacts(over: Partial<Facts> = {}): Facts {
   return {
