@@ -5,7 +5,7 @@ import { SafetyTracker } from '../../src/chaos/safety-tracker.js';
 /** The chaos run's "no barrier left open on an idle lane" judge on made-up inputs: it must be able to say no. */
 const ev = (at: number, type: string, detail: LaneEvent['detail']): LaneEvent => ({ at, type, detail });
 
-describe('SafetyTracker: barrier left open on an idle lane (gating, 5 s)', () => {
+describe('SafetyTracker: barrier left open on an idle lane (5 s; reported as an observation until the PLC-restart case is fixed)', () => {
   it('counts only the time with the presence inputs clear: a close deferred for a person is not a failure', () => {
     const t = new SafetyTracker();
     expect(t.leftOpenLimitMs).toBe(5_000);
