@@ -72,12 +72,14 @@ const MAX_REPLY_BYTES = 64;
 class LineWire implements ScannerWire {
   private readonly framer: LineFramer;
   private readonly aimIds: boolean;
+  private readonly maxCodeBytes: number;
   private readonly filterReplies: boolean;
   private reply: number[] | null = null;
   private seen: LineFramerCounters;
 
   constructor(opts: WireOptions) {
     this.aimIds = opts.aimIds;
+    this.maxCodeBytes = opts.maxCodeBytes;
     this.filterReplies = opts.protocol === 'newland';
     this.framer = new LineFramer({
       suffix: opts.suffix,
@@ -124,16 +126,19 @@ class LineWire implements ScannerWire {
 
   private collect(frames: Buffer[], result: WireResult): void {
     for (const frame of frames) {
-      if (!this.aimIds) {
-        result.scans.push({ data: frame, symbology: null });
-        continue;
-      }
-      const split = splitAimIdentifier(frame);
-      if (split) result.scans.push(split);
+      let scan: { data: Buffer; symbology: string | null } | null;
+      if (!this.aimIds) scan = { data: frame, symbology: null };
       else {
-        result.events.push({ type: 'missing-aim' });
-        result.scans.push({ data: frame, symbology: null });
+        scan = splitAimIdentifier(frame);
+        if (scan === null) {
+          result.events.push({ type: 'missing-aim' });
+          scan = { data: frame, symbology: null };
+        }
       }
+      // The framer allows room for the prefix and the AIM identifier; a frame that lacks them (found
+      // by fuzzing) would otherwise hand on a code up to 3 bytes over maxCodeBytes.
+      if (scan.data.length > this.maxCodeBytes) result.dropped.push({ reason: 'oversize', length: scan.data.length });
+      else result.scans.push(scan);
     }
   }
 
