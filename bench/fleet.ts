@@ -1,34 +1,43 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { ListSeeder } from '../src/demo/central-seeding.js';
 import { CentralSim } from '../src/sync/central-sim/central-sim.js';
 import { startBroker, type Broker } from './fleet/broker.js';
+import { fleetTravellers } from './fleet/fleet-lists.js';
+import { laneId, SITE, writeLane, type LaneFiles } from './fleet/lane-files.js';
+import { peerPhase } from './fleet/peer-phase.js';
+import { deadChild, round, sleep, spawnChild, stopAll, until, type Child } from './fleet/processes.js';
 import { CpuMeter, rssMiB } from './fleet/proc-stats.js';
+import { runnerPhase } from './fleet/runner-phase.js';
+import { FleetScanners } from './fleet/scanners.js';
 import { snapshotBuild } from './fleet/snapshot.js';
-import { percentile, type BenchReport, type BenchRow } from './report.js';
+import type { BenchReport, BenchRow } from './report.js';
 
 /**
- * Fleet bench (issue 10): N lane daemons against ONE Mosquitto, with the central simulator as consumer.
+ * Fleet bench (issue 10): N lane daemons against ONE Mosquitto, with the central simulator.
  *
- *   npm run bench -- fleet -- --lanes 50 [--seconds 20] [--rate 5] [--no-load]
+ *   npm run bench -- fleet -- --lanes 50 [--seconds 30] [--peer-rate R] [--no-peer]
  *
- * Phase 1, the real daemons (dist/src/main.js, generated configs: fake-io, no models, no display,
- * mqtt.enabled): time until all N have published their retained `online` state (a cold start of N
- * daemons on THIS machine, and again after a broker restart: the reconnect storm), broker CPU while they
- * idle, per-daemon RSS.
+ * Every lane is a real daemon (dist/src/main.js) with a people-lane passage flow on simulated devices
+ * (fleet/lane-files.ts: a QR scanner on a socat pty, relay doors and beams on fake io; no models),
+ * its cache filled by the central simulator with signed list snapshots (src/demo/central-seeding.ts).
  *
- * Phase 2, passages end to end: nothing inside a running daemon creates passages until the lane runner
- * has a simulated input, so the daemons are stopped and each lane's data directory is taken over by a
- * "load lane" (bench/fleet/load-lane.ts): the real store and MQTT link, appending passages to the journal
- * with group commit at --rate per lane. Measured: passages delivered to the central ledger per second
- * (unique by id, checked for sequence gaps), commit-to-central latency, broker CPU under that load. Not
- * measured: decision, actuation, device I/O (the lane runner's part).
+ * 1. Online: time until all N have published their retained `online` state (a cold start of N daemons
+ *    on THIS machine) and until all have loaded the lists; broker CPU while they idle; daemon RSS;
+ *    the reconnect storm after a broker restart.
+ * 2. Runner (the headline): travellers at every lane (fleet/traveller.ts) present a QR code on the pty,
+ *    wait for the doors and walk through the beams; the runner decides, journals and publishes. Passages
+ *    per second unique at the central, offered vs completed, journal vs central (duplicates, gaps),
+ *    commit -> central and code -> central latency, broker CPU, daemon CPU and RSS.
+ * 3. Peer (no runner): the daemons stop and "load lanes" (fleet/load-lane.ts) append passages on the
+ *    same data folders at the per-lane rate the runner sustained (or --peer-rate): the same journal ->
+ *    outbox -> MQTT path without runner, devices or driver traffic.
  *
- * All processes share one machine (2 cores in CI); on a site each lane has its own PC and only the broker
- * is shared, so the broker figures are the ones that carry over, the start times are an upper bound.
+ * All processes share one machine (2 cores in CI): the bench's travellers poll every lane's status
+ * and the N daemons run on the same cores. On a site each lane has its own PC and only the broker is
+ * shared, so the broker figures carry over, the start times and per-lane rates are lower bounds.
  */
 
 /** The project root, from bench/ (tests run the .ts) or dist/bench/ (npm run bench runs the .js). */
@@ -39,17 +48,17 @@ function projectRoot(): string {
   throw new Error(`no package.json above ${import.meta.dirname}`);
 }
 const ROOT = projectRoot();
-const SITE = 'benchsite';
 
 interface Options {
   lanes: number;
   seconds: number;
-  rate: number;
-  load: boolean;
+  /** Per-lane append rate of the peer phase; null: the rate the runner sustained. */
+  peerRate: number | null;
+  peer: boolean;
 }
 
 function parseArgs(args: readonly string[]): Options {
-  const opts: Options = { lanes: 50, seconds: 20, rate: 5, load: true };
+  const opts: Options = { lanes: 50, seconds: 30, peerRate: null, peer: true };
   const rest = args.filter((a) => a !== '--');
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
@@ -60,84 +69,12 @@ function parseArgs(args: readonly string[]): Options {
     };
     if (flag === '--lanes') opts.lanes = Math.round(value());
     else if (flag === '--seconds') opts.seconds = value();
-    else if (flag === '--rate') opts.rate = value();
-    else if (flag === '--no-load') opts.load = false;
-    else throw new Error(`unknown option ${flag} (use --lanes N, --seconds S, --rate R, --no-load)`);
+    else if (flag === '--peer-rate') opts.peerRate = value();
+    else if (flag === '--no-peer') opts.peer = false;
+    else throw new Error(`unknown option ${flag} (use --lanes N, --seconds S, --peer-rate R, --no-peer)`);
   }
   return opts;
 }
-
-const laneId = (i: number) => `fl-${String(i + 1).padStart(3, '0')}`;
-
-function writeLane(dir: string, i: number, brokerUrl: string, publicKeyB64: string): string {
-  const laneDir = join(dir, laneId(i));
-  mkdirSync(join(laneDir, 'data'), { recursive: true });
-  const secrets = join(laneDir, 'secrets.yaml');
-  writeFileSync(secrets, `centralPublicKeys:\n  - "${publicKeyB64}"\n`);
-  chmodSync(secrets, 0o600);
-  const config = join(laneDir, 'lane.yaml');
-  writeFileSync(
-    config,
-    [
-      `lane: { id: ${laneId(i)}, site: ${SITE}, kind: ${i % 2 === 0 ? 'people' : 'vehicle'}, direction: entry }`,
-      'log: { level: warn }',
-      `storage: { dataDir: ${join(laneDir, 'data')} }`,
-      `control: { socketPath: ${join(laneDir, 'c.sock')} }`,
-      'display: { enabled: false }',
-      `mqtt: { enabled: true, url: '${brokerUrl}' }`,
-      `secretsFile: ${secrets}`,
-      'devices:',
-      '  - type: fake-io',
-      '    name: lane-io',
-      '    lines:',
-      '      - { name: entry-door, direction: out }',
-      '      - { name: exit-door, direction: out }',
-      '      - { name: entry-beam, direction: in }',
-      '      - { name: exit-beam, direction: in }',
-      '      - { name: emergency, direction: in }',
-      '',
-    ].join('\n'),
-  );
-  return config;
-}
-
-interface Child {
-  lane: string;
-  proc: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function spawnChild(cwd: string, lane: string, args: string[], env: NodeJS.ProcessEnv, stdout: 'ignore' | 'pipe'): Child {
-  const proc = spawn(process.execPath, args, { cwd, env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '', ...env }, stdio: ['pipe', stdout, 'pipe'] });
-  let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2_000)));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { lane, proc, stderr: () => err, exited };
-}
-
-async function stopAll(children: readonly Child[]): Promise<void> {
-  for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGTERM');
-  const deadline = new Promise((r) => setTimeout(r, 15_000));
-  await Promise.race([Promise.all(children.map((c) => c.exited)), deadline]);
-  for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
-  await Promise.all(children.map((c) => c.exited));
-}
-
-/** Polls until `done()` or the timeout; returns the elapsed ms, or null on timeout. */
-async function until(done: () => boolean, timeoutMs: number, failFast?: () => string | null): Promise<number | null> {
-  const t0 = performance.now();
-  while (!done()) {
-    const failure = failFast?.();
-    if (failure) throw new Error(failure);
-    if (performance.now() - t0 > timeoutMs) return null;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return performance.now() - t0;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export async function run(args: readonly string[]): Promise<BenchReport> {
   const opts = parseArgs(args);
@@ -147,40 +84,51 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'lc-fleet-'));
   const app = snapshotBuild(ROOT, join(dir, 'app'));
   const main = join(app, 'dist', 'src', 'main.js');
-  const loadLane = join(app, 'dist', 'bench', 'fleet', 'load-lane.js');
   const rows: BenchRow[] = [];
-  const meta: Record<string, unknown> = { ...opts, site: SITE };
+  const meta: Record<string, unknown> = { ...opts, site: SITE, loadavgAtStart: loadavg().map((v) => round(v, 2)) };
   const keys = generateKeyPairSync('ed25519');
-  const publicKeyB64 = (keys.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
+  const centralPublicKey = (keys.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
+  // The site key every lane hashes identifiers with (the lists carry raw values; each lane hashes on load).
+  const siteHmacKey = randomBytes(48).toString('base64');
+  const laneIds = Array.from({ length: opts.lanes }, (_, i) => laneId(i));
+  const travellers = fleetTravellers(laneIds);
   let broker: Broker | null = null;
   let central: CentralSim | null = null;
+  const scanners = new FleetScanners();
   const children: Child[] = [];
   try {
     broker = await startBroker(dir);
-    central = new CentralSim({ url: broker.url, site: SITE, key: keys.privateKey });
+    central = new CentralSim({ url: broker.url, site: SITE, key: keys.privateKey, lists: travellers.lists });
+    const seeder = new ListSeeder(central, travellers.lists, (line) => process.stderr.write(`${line}\n`));
+    central.on('state', (lane, state) => {
+      if (state.state === 'online') seeder.reseed(lane, state.lists ?? {});
+    });
     await central.start();
     const states = central.states;
     const onlineCount = () => [...states.values()].filter((s) => s.state === 'online').length;
+    const seededCount = () => laneIds.filter((l) => seeder.seeded(l)).length;
 
-    // ---- phase 1: the daemons -------------------------------------------------------------------------
-    const configs = Array.from({ length: opts.lanes }, (_, i) => writeLane(dir, i, broker!.url, publicKeyB64));
-    const deadDaemon = () => {
-      const dead = children.find((c) => c.proc.exitCode !== null);
-      return dead ? `daemon ${dead.lane} exited ${dead.proc.exitCode}: ${dead.stderr()}` : null;
-    };
+    // ---- phase 1: the daemons come online and load their lists ----------------------------------------
+    const lanes: LaneFiles[] = laneIds.map((_, i) => writeLane(dir, i, broker!.url, { centralPublicKey, siteHmacKey }));
+    // The scanners' pty pairs first: a lane whose scanner path is missing at start reports the device failed.
+    await scanners.startPairs(join(dir, 'pty'), laneIds);
+    const deadDaemon = () => deadChild(children, 'daemon');
     const t0 = performance.now();
-    configs.forEach((config, i) => children.push(spawnChild(app, laneId(i), [main, '--config', config], {}, 'ignore')));
+    for (const l of lanes) children.push(spawnChild(app, l.lane, [main, '--config', l.config], {}, 'ignore'));
     const coldMs = await until(() => onlineCount() >= opts.lanes, 60_000 + opts.lanes * 2_000, deadDaemon);
     rows.push({ name: `cold start: all ${opts.lanes} daemons online (retained state), one machine`, value: coldMs === null ? Number.NaN : round(coldMs / 1000, 2), unit: 's' });
     if (coldMs === null) throw new Error(`only ${onlineCount()} of ${opts.lanes} lanes came online`);
+    const seededMs = await until(() => seededCount() >= opts.lanes, 60_000 + opts.lanes * 2_000, deadDaemon);
+    rows.push({ name: `lists loaded: all ${opts.lanes} lanes report the central's versions`, value: seededMs === null ? Number.NaN : round((performance.now() - t0) / 1000, 2), unit: 's' });
+    if (seededMs === null) throw new Error(`only ${seededCount()} of ${opts.lanes} lanes loaded the lists`);
 
     await sleep(3_000); // let start-up work (migrations, first drains) settle before measuring idle
     const idleMeter = new CpuMeter(broker.pid());
     await sleep(10_000);
     rows.push({ name: `broker CPU, ${opts.lanes} lanes connected and idle`, value: round(idleMeter.sample()), unit: '% of one core' });
     const rss = children.map((c) => rssMiB(c.proc.pid!)).filter((v): v is number => v !== null).sort((a, b) => a - b);
-    rows.push({ name: 'daemon RSS, mean', value: round(rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length)), unit: 'MiB' });
-    rows.push({ name: 'daemon RSS, max', value: round(rss[rss.length - 1] ?? Number.NaN), unit: 'MiB' });
+    rows.push({ name: 'daemon RSS idle, mean', value: round(rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length)), unit: 'MiB' });
+    rows.push({ name: 'daemon RSS idle, max', value: round(rss[rss.length - 1] ?? Number.NaN), unit: 'MiB' });
     rows.push({ name: 'broker RSS', value: round(rssMiB(broker.pid()) ?? Number.NaN), unit: 'MiB' });
 
     // The reconnect storm: every lane loses the broker at once and must come back on its own.
@@ -190,106 +138,47 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     const restartMs = await until(() => backOnline() >= opts.lanes, 120_000, deadDaemon);
     rows.push({ name: `broker restart: all ${opts.lanes} lanes online again`, value: restartMs === null ? Number.NaN : round(restartMs / 1000, 2), unit: 's' });
     meta['backOnlineAfterRestart'] = backOnline();
-    meta['firstOnlineMs'] = round(performance.now() - t0);
+
+    // ---- phase 2: passages through the lane runner (the headline) --------------------------------------
+    const b = broker;
+    const runner = await runnerPhase({ lanes, daemons: children, scanners: await scanners.open(), tokens: travellers.tokens, central, brokerPid: () => b.pid(), seconds: opts.seconds });
+    rows.push(...runner.rows);
+    meta['runner'] = {
+      ...runner.meta,
+      passageSource:
+        'lane daemons: QR code on the scanner pty -> serial driver -> runner (cache lookup, decision) -> doors on fake io, beams via sim input -> journal + outbox -> MQTT -> central simulator',
+    };
     await stopAll(children);
     children.length = 0;
+    await scanners.stop();
 
-    // ---- phase 2: passages end to end (load lanes on the same data dirs) ------------------------------
-    if (opts.load) {
-      const latencies: number[] = [];
-      const received = new Map<string, number>();
-      let lastDeliveredAt = 0;
-      central.on('event', (e) => {
-        if (e.verdict !== 'new' || e.type !== 'event/passage') return;
-        received.set(e.lane, (received.get(e.lane) ?? 0) + 1);
-        lastDeliveredAt = performance.now();
+    // ---- phase 3: the peer, same path without the runner ----------------------------------------------
+    if (opts.peer) {
+      const rate = opts.peerRate ?? Math.max(0.1, round(runner.perLaneRate, 2));
+      const peer = await peerPhase({
+        app,
+        loadLane: join(app, 'dist', 'bench', 'fleet', 'load-lane.js'),
+        lanes,
+        brokerUrl: b.url,
+        brokerPid: () => b.pid(),
+        centralPublicKey,
+        central,
+        rate,
+        seconds: opts.seconds,
       });
-      central.on('raw', (topic, payload) => {
-        if (!topic.endsWith('/event/passage')) return;
-        try {
-          const at = Date.parse((JSON.parse(payload.toString('utf8')) as { at: string }).at);
-          if (Number.isFinite(at)) latencies.push(Date.now() - at);
-        } catch {
-          // malformed events are the ledger's business (counted as malformed by the simulator)
-        }
-      });
-      const ready = new Set<string>();
-      const appended = new Map<string, number>();
-      /** How long each lane took to append its passages (longer than --seconds when the machine is saturated). */
-      const appendMs = new Map<string, number>();
-      for (let i = 0; i < opts.lanes; i++) {
-        const lane = laneId(i);
-        const child = spawnChild(
-          app,
-          lane,
-          [loadLane],
-          { LANE_DATA_DIR: join(dir, lane, 'data'), LANE_SITE: SITE, LANE_ID: lane, MQTT_URL: broker.url, CENTRAL_PUBLIC_KEY: publicKeyB64, RATE: String(opts.rate), SECONDS: String(opts.seconds) },
-          'pipe',
-        );
-        createInterface({ input: child.proc.stdout! }).on('line', (line) => {
-          const msg = JSON.parse(line) as { ready?: boolean; appended?: number; ms?: number };
-          if (msg.ready) ready.add(lane);
-          if (msg.appended !== undefined) appended.set(lane, msg.appended);
-          if (msg.ms !== undefined) appendMs.set(lane, msg.ms);
-        });
-        children.push(child);
-      }
-      const deadLoad = () => {
-        const dead = children.find((c) => c.proc.exitCode !== null);
-        return dead ? `load lane ${dead.lane} exited ${dead.proc.exitCode}: ${dead.stderr()}` : null;
-      };
-      if ((await until(() => ready.size >= opts.lanes, 60_000 + opts.lanes * 2_000, deadLoad)) === null) throw new Error(`only ${ready.size} load lanes ready`);
-      await sleep(1_000);
-      const loadMeter = new CpuMeter(broker.pid());
-      const go = performance.now();
-      for (const c of children) c.proc.stdin!.write('go\n');
-      const offered = opts.lanes * opts.rate * opts.seconds;
-      const total = () => [...received.values()].reduce((a, b) => a + b, 0);
-      await until(() => appended.size >= opts.lanes, opts.seconds * 1000 + 60_000, deadLoad);
-      const appendedTotal = [...appended.values()].reduce((a, b) => a + b, 0);
-      const drainMs = await until(() => total() >= appendedTotal, 60_000, deadLoad);
-      const brokerCpu = loadMeter.sample();
-      const deliveredSeconds = ((drainMs === null ? performance.now() : lastDeliveredAt) - go) / 1000;
-      const report = central.ledger;
-      let missing = 0;
-      let duplicates = 0;
-      for (let i = 0; i < opts.lanes; i++) {
-        const r = report.report(laneId(i));
-        missing += r.missing.length;
-        duplicates += r.duplicates;
-      }
-      latencies.sort((a, b) => a - b);
-      // The offered rate is what the lanes actually appended per second: on a saturated machine the load
-      // lanes themselves fall behind their schedule, and that is not the broker's doing.
-      const appendSeconds = Math.max(opts.seconds * 1000, ...appendMs.values()) / 1000;
-      const offeredRate = appendedTotal / appendSeconds;
-      const deliveredRate = total() / deliveredSeconds;
-      rows.push({ name: 'passages appended (journal, all lanes)', value: round(offeredRate), unit: 'passages/s', goal: `${opts.lanes * opts.rate} planned` });
-      rows.push({
-        name: 'passages delivered end to end (unique at central)',
-        value: round(deliveredRate),
-        unit: 'passages/s',
-        goal: 'all delivered, >= 95% of appended rate',
-        pass: total() >= appendedTotal && deliveredRate >= 0.95 * offeredRate,
-      });
-      rows.push({ name: 'commit -> central latency p50', value: round(percentile(latencies, 50)), unit: 'ms' });
-      rows.push({ name: 'commit -> central latency p99', value: round(percentile(latencies, 99)), unit: 'ms' });
-      rows.push({ name: 'broker CPU under load', value: round(brokerCpu), unit: '% of one core' });
-      rows.push({ name: 'sequence gaps at central after drain', value: missing, unit: 'seqs', goal: '0', pass: missing === 0 });
-      meta['offeredPlanned'] = offered;
-      meta['appendSeconds'] = round(appendSeconds, 2);
-      meta['deliverySeconds'] = round(deliveredSeconds, 2);
-      meta['appended'] = appendedTotal;
-      meta['delivered'] = total();
-      meta['duplicates'] = duplicates;
-      meta['drained'] = drainMs !== null;
-      meta['passageSource'] =
-        'load lanes (bench/fleet/load-lane.ts): real Store + MqttLink per lane, Journal.appendGrouped at --rate; the lane runner (decision, actuation) is not in the path';
+      rows.push(...peer.rows);
+      // Like for like only when the peer ran at the runner's rate (the default); the goal column says which.
+      const against = `peer at ${rate} passages/s per lane`;
+      rows.push({ name: 'runner / peer: commit -> central p50', value: round(runner.commitToCentralP50 / peer.commitToCentralP50, 2), unit: 'ratio', goal: against });
+      rows.push({ name: 'runner / peer: commit -> central p99', value: round(runner.commitToCentralP99 / peer.commitToCentralP99, 2), unit: 'ratio', goal: against });
+      meta['peer'] = peer.meta;
     }
-    meta['machineNote'] = 'daemons, load lanes, broker and central simulator share this machine';
+    meta['loadavgAtEnd'] = loadavg().map((v) => round(v, 2));
+    meta['machineNote'] = 'daemons, travellers (this process), load lanes, broker and central simulator share this machine';
     return { suite: 'fleet', rows, meta };
   } finally {
     await stopAll(children);
+    await scanners.stop();
     await central?.stop();
     await broker?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,13 +1,15 @@
 /**
- * A "load lane" for the fleet bench (bench/fleet.ts): the lane's real store and real MQTT link, composed
- * the way the daemon composes them, plus a passage source that appends passages to the journal at a fixed
- * rate with group commit (Journal.appendGrouped, what the lane runner uses). Each append commits the
- * passage and its event/passage outbox row in one transaction; the link drains the outbox to the broker.
+ * A "load lane", the fleet bench's peer (bench/fleet/peer-phase.ts): the lane's real store and real MQTT
+ * link, composed the way the daemon composes them, plus a passage source that appends passages to the
+ * journal at a fixed rate with group commit (Journal.appendGrouped; the runner's store adapter calls
+ * Journal.append, one transaction per passage, which at a lane's pace is the same thing). Each append
+ * commits the passage and its event/passage outbox row in one transaction; the link drains the outbox
+ * to the broker.
  *
- * Why not the daemon itself: until the lane runner has an input for simulated passages, nothing inside a
- * running daemon creates passages. This process measures exactly the part of the path after the runner:
- * journal commit -> outbox -> MQTT (QoS 1) -> broker -> central consumer. Decision, actuation and device
- * I/O are not in it.
+ * The fleet's headline passages go through the daemons' lane runners (bench/fleet/traveller.ts); this
+ * process measures only the part of the path after the runner: journal commit -> outbox -> MQTT (QoS 1)
+ * -> broker -> central consumer, without decision, actuation, device I/O or the daemon's other work.
+ * It kicks the link after each commit, so a passage leaves at once instead of at the link's next poll.
  *
  * Environment: LANE_DATA_DIR, LANE_SITE, LANE_ID, MQTT_URL, CENTRAL_PUBLIC_KEY, RATE (passages/s),
  * SECONDS (how long to append). Prints JSON lines: {"ready":true}, then {"appended":n} once done.
