@@ -114,8 +114,22 @@ export function buildServices(deps: ComposeDeps): LaneServices {
     });
   }
 
-  const flow = buildFlow(deps, store, display, laneDevices, deviceServices);
+  // The runner commits passages before the link exists; it tells the link through this late binding.
+  let outboxCommitted = (): void => {};
+  const flow = buildFlow(deps, store, display, laneDevices, deviceServices, () => outboxCommitted());
   const link = config.mqtt.enabled ? buildMqttLink(deps, store, flow) : null;
+  if (link) {
+    // After the runner's step (the doors move first), once per turn of the event loop.
+    let kickQueued = false;
+    outboxCommitted = () => {
+      if (kickQueued) return;
+      kickQueued = true;
+      setImmediate(() => {
+        kickQueued = false;
+        link.kick();
+      });
+    };
+  }
   if (link) services.push(link);
   services.push(...deviceServices);
   if (flow) services.push(flow.runner);
@@ -129,7 +143,14 @@ interface FlowParts {
 }
 
 /** The passage flow when the config has a `flow:` section (validated against `devices:` by the schema). */
-function buildFlow(deps: ComposeDeps, store: Store, display: LaneDisplayServer | null, devices: LaneDevice[], deviceServices: Service[]): FlowParts | null {
+function buildFlow(
+  deps: ComposeDeps,
+  store: Store,
+  display: LaneDisplayServer | null,
+  devices: LaneDevice[],
+  deviceServices: Service[],
+  outboxCommitted: () => void,
+): FlowParts | null {
   const { config } = deps;
   const flow = config.flow;
   if (!flow) return null;
@@ -150,6 +171,7 @@ function buildFlow(deps: ComposeDeps, store: Store, display: LaneDisplayServer |
     policy,
     qrSigners: readSignerCertificates(flow.qrSigners, log),
     dependsOn: ['store', ...deviceServices.map((s) => s.name)],
+    outboxCommitted,
   });
   for (const p of problems) log.warn({ problem: p }, 'signed-QR signer certificate not loaded');
   const lane = new RunnerLaneControl(runner, () => policy().requireFace);

@@ -35,6 +35,8 @@ export interface BuildRunnerDeps {
   /** Replaces the face camera's pipeline (tests); default: vision-wiring.ts on flow.faceCamera. */
   faces?: FacePort | null;
   dependsOn?: readonly string[];
+  /** After each commit that wrote outbox rows (StoreAdapterOptions.outboxCommitted). */
+  outboxCommitted?: () => void;
 }
 
 const READER_KINDS = new Set(['scanner', 'mrz']);
@@ -94,7 +96,10 @@ export function buildLaneRunner(deps: BuildRunnerDeps): { runner: LaneRunner; pr
   let inputs: RunnerInputs | null = null;
   const face = deps.kind === 'people' && deps.faces === undefined ? faceWiring(devices, flow.faceCamera, deps.store, deps.clock) : null;
   const plates = deps.kind === 'vehicle' ? plateWiring(devices, { front: flow.frontCamera, rear: flow.rearCamera }, deps.clock, deps.log, () => inputs!) : null;
-  const storeAdapter = new StoreAdapter(deps.store, { maxPlateDistance: () => deps.policy().maxPlateMatchDistance });
+  const storeAdapter = new StoreAdapter(deps.store, {
+    maxPlateDistance: () => deps.policy().maxPlateMatchDistance,
+    outboxCommitted: deps.outboxCommitted,
+  });
   const runner = new LaneRunner({
     wiring: { ...wiring, neededDevices: needed },
     ports: {

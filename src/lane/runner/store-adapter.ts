@@ -15,6 +15,12 @@ export interface StoreAdapterOptions {
   faceModelId?: string | null;
   /** Policy.maxPlateMatchDistance, read at each lookup (the policy changes on reload). */
   maxPlateDistance(): number;
+  /**
+   * Called after a passage or message is committed with its outbox row: the MQTT link sends it at
+   * once instead of at its next outbox poll (250 ms). Never before the commit: the link must not
+   * send a row a rollback could still remove.
+   */
+  outboxCommitted?: () => void;
 }
 
 export class StoreAdapter implements FactsPort, JournalPort {
@@ -43,6 +49,7 @@ export class StoreAdapter implements FactsPort, JournalPort {
       alarm: record.alarm,
       officerId: record.officerId,
     });
+    this.opts.outboxCommitted?.();
     return { passageId: r.record.id, seq: r.record.seq };
   }
 
@@ -52,5 +59,6 @@ export class StoreAdapter implements FactsPort, JournalPort {
 
   publish(topic: string, payload: JsonValue): void {
     this.store.outbox.enqueue(topic, payload);
+    this.opts.outboxCommitted?.();
   }
 }
