@@ -6,6 +6,7 @@ import { credentialKindName, credentialStatusName, directionsFromMask } from './
 import { compactPlate, compactTagHex } from './lists/vehicle-lists.js';
 import type { PlateIndexes } from './plate-indexes.js';
 import type { StoreHealth } from './store-health.js';
+import { overlayLookupSql } from './lists/pending-overlay.js';
 
 export interface CredentialEntry {
   kind: CredentialKind;
@@ -85,9 +86,14 @@ export class CacheLookups {
     private readonly plates: PlateIndexes,
   ) {
     this.st = {
+      // Through the pending overlay: a delta not yet merged into `credentials` wins (migration 006).
       credential: db.prepare(
-        `SELECT kind, subject_id AS subjectId, status, single_use AS singleUse, valid_from AS validFrom, valid_until AS validUntil
-         FROM credentials WHERE hash = ?`,
+        overlayLookupSql(
+          'credentials',
+          'credentials_pending',
+          'hash',
+          'kind, subject_id AS subjectId, status, single_use AS singleUse, valid_from AS validFrom, valid_until AS validUntil',
+        ),
       ),
       subject: db.prepare(
         `SELECT subject_id AS subjectId, category, nationality, valid_from AS validFrom, valid_until AS validUntil,
@@ -121,7 +127,7 @@ export class CacheLookups {
   }
 
   credential(hash: Uint8Array): CredentialEntry | null {
-    const r = this.health.read('lookup credential', () => this.st.credential!.get(hash) as Raw | undefined);
+    const r = this.health.read('lookup credential', () => this.st.credential!.get({ key: hash }) as Raw | undefined);
     if (r === undefined) return null;
     const kind = credentialKindName(r.kind as number);
     const status = credentialStatusName(r.status as number);

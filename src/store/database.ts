@@ -49,6 +49,9 @@ export function openDatabase(opts: OpenDatabaseOptions): SqliteDatabase {
     }
     db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
+    // Temp tables hold one list message being applied (pending-overlay.ts) and the snapshot swap's
+    // consumed tokens: bounded by a message, and a temp file would only add writes.
+    db.pragma('temp_store = MEMORY');
     db.pragma(`cache_size = -${Math.max(1024, Math.trunc(opts.cacheKiB ?? DEFAULT_CACHE_KIB))}`);
     if (opts.maxDbBytes !== undefined) applyMaxDbBytes(db, opts.maxDbBytes);
   } catch (err) {

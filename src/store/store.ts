@@ -45,6 +45,12 @@ export interface StoreOptions {
   checkpointIntervalMs?: number;
   /** How often evidence retention and quota run. Default 10 min. */
   evidenceSweepIntervalMs?: number;
+  /**
+   * Background merge of list deltas from their pending tables (credentials) into the main tables:
+   * at most `batchRows` rows every `intervalMs` (defaults 1,000 rows / 100 ms, ~20 ms of work per
+   * batch at 10 M credentials, so a passage waits at most that long behind a merge).
+   */
+  pendingMerge?: { intervalMs?: number; batchRows?: number };
   /** Use the WebAssembly SIMD face scan when available (default true). */
   simd?: boolean;
   /** journal.appendGrouped batching: largest batch, and how a flush is scheduled (default setImmediate). */
@@ -142,6 +148,8 @@ export class Store extends TypedEmitter<StoreEvents> implements Service {
     this.timers.push(this.clock.setInterval(() => this.maintain(), this.opts.probeIntervalMs ?? 5_000));
     this.timers.push(this.clock.setInterval(() => this.checkpoint(), this.opts.checkpointIntervalMs ?? 1_000));
     this.timers.push(this.clock.setInterval(() => void this.sweepEvidence(), this.opts.evidenceSweepIntervalMs ?? 600_000));
+    const merge = this.opts.pendingMerge ?? {};
+    this.timers.push(this.clock.setInterval(() => this.mergePending(merge.batchRows ?? 1_000), merge.intervalMs ?? 100));
     this.opts.log?.info(
       { schema: this.parts!.migration.to, migrated: this.parts!.migration.applied, faces: this.parts!.faces.stats().length },
       'store started',
@@ -320,6 +328,20 @@ export class Store extends TypedEmitter<StoreEvents> implements Service {
       this.storeHealth.read('checkpoint', () => db.pragma('wal_checkpoint(PASSIVE)'));
     } catch (err) {
       this.opts.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'checkpoint failed');
+    }
+  }
+
+  /**
+   * One batch of the background merge of list deltas (ListStore.mergePending). Skipped while the
+   * store is failed: the pending rows are served as they are and merged after recovery.
+   */
+  mergePending(batchRows: number): number {
+    if (this.parts === null || !this.storeHealth.ok || this.opts.readonly) return 0;
+    try {
+      return this.parts.lists.mergePending(batchRows);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) this.opts.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'pending list merge failed');
+      return 0;
     }
   }
 

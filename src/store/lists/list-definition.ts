@@ -26,6 +26,12 @@ export interface ListDefinition {
    * value, `table.col` the stored one. Default: every non-key column = excluded.column.
    */
   updateSet?: string;
+  /**
+   * Deltas go to a pending table first and are merged into `table` in the background (lists too
+   * large for in-place random writes: credentials). Every reader of `table` must then read through
+   * the overlay (pending-overlay.ts overlayLookupSql).
+   */
+  overlay?: OverlayDefinition;
   /** Statements run inside the snapshot swap, before the old rows go and after the new ones are in. */
   beforeSwap?: string;
   afterSwap?: string;
@@ -36,4 +42,14 @@ export function defaultUpdateSet(def: ListDefinition): string {
     .slice(1)
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
+}
+
+export interface OverlayDefinition {
+  /** The pending table: `columns` (nullable for tombstones) plus `removed`, keyed like the main table. */
+  table: string;
+  /**
+   * The row to store for an upsert, given the row visible now under its key (null if none), in
+   * `columns` order. What an UPSERT's `updateSet` does for lists without an overlay.
+   */
+  resolve?(incoming: SqlValue[], current: readonly SqlValue[] | null): SqlValue[];
 }

@@ -6,6 +6,9 @@ import { LIST_NAMES, type ListName } from './list-codes.js';
 import { defaultUpdateSet, type ListContext, type ListDefinition, type SqlValue } from './list-definition.js';
 import { LIST_DEFINITIONS } from './list-definitions.js';
 import { parseDelta, parseSnapshotChunk, peekDeltaHeader, type ParsedDelta, type ParsedSnapshotChunk } from './list-messages.js';
+import { PendingOverlay } from './pending-overlay.js';
+import { BatchedInsert } from './batched-insert.js';
+import { lastOfEachKey } from './key-order.js';
 
 export type DeltaOutcome =
   | { status: 'applied'; list: ListName; version: number; inserted: number; updated: number; deleted: number }
@@ -45,15 +48,16 @@ interface Statements {
 /** mmap window while a list write runs (see bulk()); 0 turns it off. */
 const BULK_MMAP_BYTES = 0x7fff0000; // SQLITE_MAX_MMAP_SIZE of the better-sqlite3 build (just under 2 GiB)
 
-/** Rows per multi-row INSERT when staging snapshot chunks (fewer calls into SQLite). */
-const STAGE_BATCH = 64;
-
 /**
  * Applies list deltas and chunked snapshots atomically, with version checks that detect gaps and
  * replays. One transaction per message: a crash leaves either the old list and version or the new.
  */
 export class ListStore {
   private readonly statements = new Map<ListName, Statements>();
+  /** Lists whose deltas go through a pending table (ListDefinition.overlay). */
+  private readonly overlays: PendingOverlay[];
+  /** False once a merge found nothing pending; set again by every delta. Saves a query per tick. */
+  private mayHavePending = true;
   private readonly listeners: ((change: ListChange) => void)[] = [];
   private readonly versionStmt: Database.Statement;
   private readonly setVersionStmt: Database.Statement;
@@ -71,6 +75,9 @@ export class ListStore {
       `INSERT INTO list_versions (list, version, updated_at, row_count) VALUES (?, ?, ?, ?)
        ON CONFLICT (list) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at, row_count = excluded.row_count`,
     );
+    this.overlays = Object.values(LIST_DEFINITIONS)
+      .filter((def) => def.overlay !== undefined)
+      .map((def) => new PendingOverlay(db, def));
   }
 
   /** Called after every committed change (never for a rolled-back one). */
@@ -112,16 +119,20 @@ export class ListStore {
       if (delta.fromVersion !== current.version) {
         return { status: 'gap', list: def.list, version: current.version, fromVersion: delta.fromVersion };
       }
-      const st = this.statementsFor(def);
       let deleted = 0;
       let inserted = 0;
-      // In key order, consecutive rows land on the same or the next B-tree leaf: at 10 M rows
-      // that turns random page reads into a forward sweep (stable sort: a key sent twice still
-      // ends with the row sent last).
-      for (const key of sortedKeys(delta.deletes)) deleted += st.remove.run(key).changes;
-      for (const values of sortedByKey(delta.upserts)) {
-        if (st.insert.run(values).changes === 1) inserted += 1;
-        else st.update.run(values);
+      // In key order, one row per key: the last sent (key-order.ts). A repeated key counts as an update.
+      const overlay = this.overlayOf(def);
+      if (overlay !== undefined) {
+        ({ inserted, deleted } = overlay.apply(delta.deletes, delta.upserts));
+        this.mayHavePending = true;
+      } else {
+        const st = this.statementsFor(def);
+        for (const [key] of lastOfEachKey(delta.deletes.map((k) => [k]))) deleted += st.remove.run(key).changes;
+        for (const values of lastOfEachKey(delta.upserts)) {
+          if (st.insert.run(values).changes === 1) inserted += 1;
+          else st.update.run(values);
+        }
       }
       const rowCount = current.rowCount + inserted - deleted;
       this.setVersionStmt.run(def.list, delta.toVersion, this.clock.now(), rowCount);
@@ -188,21 +199,8 @@ export class ListStore {
   }
 
   private stageRows(def: ListDefinition, rows: readonly SqlValue[][]): void {
-    const cols = def.columns.join(', ');
-    const one = `(${def.columns.map(() => '?').join(', ')})`;
-    const batch = this.db.prepare(`INSERT INTO stage_${def.table} (${cols}) VALUES ${new Array(STAGE_BATCH).fill(one).join(', ')}`);
-    const single = this.db.prepare(`INSERT INTO stage_${def.table} (${cols}) VALUES ${one}`);
-    const width = def.columns.length;
-    const params = new Array<SqlValue>(STAGE_BATCH * width);
-    let i = 0;
-    for (; i + STAGE_BATCH <= rows.length; i += STAGE_BATCH) {
-      for (let r = 0; r < STAGE_BATCH; r++) {
-        const row = rows[i + r]!;
-        for (let c = 0; c < width; c++) params[r * width + c] = row[c]!;
-      }
-      batch.run(params);
-    }
-    for (; i < rows.length; i++) single.run(rows[i]!);
+    const insert = new BatchedInsert(this.db, `INSERT INTO stage_${def.table} (${def.columns.join(', ')})`, def.columns.length);
+    insert.run(rows);
   }
 
   /**
@@ -219,6 +217,8 @@ export class ListStore {
     // cost of a 10 M-row swap. Otherwise sort; either way the B-tree is built by appending.
     const order = this.stagedInKeyOrder(def) ? 'rowid' : `${def.key}, rowid`;
     this.db.exec(`INSERT OR REPLACE INTO ${def.table} (${cols}) SELECT ${cols} FROM stage_${def.table} ORDER BY ${order}`);
+    // Pending changes predate the snapshot, which replaces them too.
+    if (def.overlay !== undefined) this.db.exec(`DELETE FROM ${def.overlay.table}`);
     if (def.afterSwap) this.db.exec(def.afterSwap);
     this.db.exec(`DROP TABLE stage_${def.table}`);
     this.db.prepare('DELETE FROM list_snapshot_chunks WHERE list = ?').run(def.list);
@@ -226,6 +226,30 @@ export class ListStore {
     const rows = Number(this.db.prepare(`SELECT count(*) FROM ${def.table}`).pluck().get());
     this.setVersionStmt.run(def.list, version, this.clock.now(), rows);
     return { status: 'swapped', list: def.list, version, rows };
+  }
+
+  /**
+   * Merges up to `maxRows` pending delta rows of each overlaid list into its main table, one
+   * transaction per list. Returns how many rows moved (0: nothing pending, nothing written). The
+   * store calls it on a timer between passages; a crash mid-merge rolls back to the pending rows.
+   */
+  mergePending(maxRows: number): number {
+    if (!this.mayHavePending) return 0;
+    let moved = 0;
+    for (const overlay of this.overlays) {
+      moved += this.health.write(`merge pending ${overlay.list}`, () => this.bulk(() => this.db.transaction(() => overlay.merge(maxRows)).immediate()));
+    }
+    if (moved === 0) this.mayHavePending = false;
+    return moved;
+  }
+
+  /** Delta rows not yet merged, per overlaid list (deletions included). */
+  pendingRows(): Partial<Record<ListName, number>> {
+    return this.health.read('count pending', () => Object.fromEntries(this.overlays.map((o) => [o.list, o.count()])));
+  }
+
+  private overlayOf(def: ListDefinition): PendingOverlay | undefined {
+    return this.overlays.find((o) => o.list === def.list);
   }
 
   /**
@@ -279,19 +303,4 @@ export class ListStore {
     this.cachedVersions = null;
     for (const listener of this.listeners) listener(change);
   }
-}
-
-function compareKeys(a: SqlValue, b: SqlValue): number {
-  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return Buffer.compare(a, b);
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  return 0; // mixed or other types: leave in arrival order
-}
-
-/** Rows sorted by their key (column 0), stable; the input array is not changed. */
-function sortedByKey(rows: readonly SqlValue[][]): SqlValue[][] {
-  return rows.length < 2 ? [...rows] : [...rows].sort((x, y) => compareKeys(x[0]!, y[0]!));
-}
-
-function sortedKeys(keys: readonly SqlValue[]): SqlValue[] {
-  return keys.length < 2 ? [...keys] : [...keys].sort(compareKeys);
 }

@@ -142,17 +142,34 @@ export const credentialsList: ListDefinition = {
     onlyKeys(o, CREDENTIAL_DELETE_KEYS, path, issues);
     return credentialHash(o, path, issues, ctx).hash;
   },
-  // A single-use token consumed here stays consumed even when the central system has not heard
-  // of it yet and still sends it as active: it learns of the use from the passage event.
-  updateSet: `kind = excluded.kind, subject_id = excluded.subject_id, valid_from = excluded.valid_from,
-    valid_until = excluded.valid_until,
-    status = CASE WHEN credentials.status = ${STATUS_USED} AND credentials.single_use = 1 AND excluded.single_use = 1
-                   AND excluded.status <> ${STATUS_REVOKED} THEN ${STATUS_USED} ELSE excluded.status END,
-    single_use = excluded.single_use`,
+  // Deltas land in credentials_pending and are merged later (migration 006, ADR 0007).
+  overlay: { table: 'credentials_pending', resolve: keepConsumedToken },
+  // The swap replaces both tables; a consumed token visible through the overlay stays consumed.
   beforeSwap: `CREATE TEMP TABLE IF NOT EXISTS used_tokens (hash BLOB PRIMARY KEY) WITHOUT ROWID;
     DELETE FROM temp.used_tokens;
-    INSERT INTO temp.used_tokens SELECT hash FROM credentials WHERE status = ${STATUS_USED} AND single_use = 1;`,
+    INSERT OR IGNORE INTO temp.used_tokens
+      SELECT hash FROM credentials_pending WHERE removed = 0 AND status = ${STATUS_USED} AND single_use = 1
+      UNION ALL
+      SELECT c.hash FROM credentials c WHERE c.status = ${STATUS_USED} AND c.single_use = 1
+        AND NOT EXISTS (SELECT 1 FROM credentials_pending p WHERE p.hash = c.hash);`,
   afterSwap: `UPDATE credentials SET status = ${STATUS_USED}
     WHERE status = ${STATUS_ACTIVE} AND single_use = 1 AND hash IN (SELECT hash FROM temp.used_tokens);
     DROP TABLE temp.used_tokens;`,
 };
+
+/** Column positions in credentialsList.columns. */
+const CREDENTIAL_STATUS = 5;
+const CREDENTIAL_SINGLE_USE = 6;
+
+/**
+ * A single-use token consumed here stays consumed even when the central system has not heard of
+ * it yet and still sends it as active: it learns of the use from the passage event. Revoking it
+ * is still possible.
+ */
+export function keepConsumedToken(incoming: SqlValue[], current: readonly SqlValue[] | null): SqlValue[] {
+  const consumed = current !== null && current[CREDENTIAL_STATUS] === STATUS_USED && current[CREDENTIAL_SINGLE_USE] === 1;
+  if (!consumed || incoming[CREDENTIAL_SINGLE_USE] !== 1 || incoming[CREDENTIAL_STATUS] === STATUS_REVOKED) return incoming;
+  const row = [...incoming];
+  row[CREDENTIAL_STATUS] = STATUS_USED;
+  return row;
+}

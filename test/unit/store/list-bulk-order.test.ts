@@ -17,11 +17,14 @@ describe('list bulk paths: key order is an optimisation, never a change of resul
   });
   afterEach(async () => t.close());
 
-  const table = (): { hash: string; subject: string }[] =>
-    t.store.database.prepare('SELECT lower(hex(hash)) AS hash, subject_id AS subject FROM credentials ORDER BY hash').all() as {
+  // Deltas wait in credentials_pending until the background merge: merge them all, then read the table.
+  const table = (): { hash: string; subject: string }[] => {
+    t.store.lists.mergePending(Number.MAX_SAFE_INTEGER);
+    return t.store.database.prepare('SELECT lower(hex(hash)) AS hash, subject_id AS subject FROM credentials ORDER BY hash').all() as {
       hash: string;
       subject: string;
     }[];
+  };
   const snapshot = (snapshotId: string, version: number, chunks: unknown[][], order: number[] = chunks.map((_, i) => i)) => {
     let last: unknown = null;
     for (const c of order) last = t.store.lists.applySnapshotChunk({ list: 'credentials', snapshotId, version, chunk: c, chunks: chunks.length, rows: chunks[c] });

@@ -31,7 +31,7 @@ describe('Store service', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
-    expect(clock.pendingTimers()).toBe(3);
+    expect(clock.pendingTimers()).toBe(4); // probe, checkpoint, evidence sweep, pending-list merge
     await store.stop();
     expect(clock.pendingTimers()).toBe(0);
     expect(store.health().state).toBe('stopped');
