@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { type ConfigIssue, formatPath } from './config-issue.js';
 import { dataAt, isRecord, objectKeysAt } from './schema-walk.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, nearest } from './suggest.js';
 
 export interface TranslateContext {
   /** The schema that was parsed; used to list the valid keys next to an unknown one. */
@@ -37,7 +37,10 @@ function issue(ctx: TranslateContext, path: readonly PropertyKey[], message: str
 function unknownKeyIssues(ctx: TranslateContext, zodIssue: z.core.$ZodIssueUnrecognizedKeys): ConfigIssue[] {
   const validKeys = objectKeysAt(ctx.schema, zodIssue.path, ctx.data) ?? [];
   return zodIssue.keys.map((key) => {
-    const shown = !ctx.secretSafe || KEY_LIKE.test(key);
+    // In secrets mode a key name is shown only when it is a near miss of a valid key (a typo): a
+    // secret wrapped or glued onto a line of its own also looks like a key name, base64 being letters
+    // and digits (found by the fuzz suite, test/fuzz/config.fuzz.test.ts).
+    const shown = !ctx.secretSafe || (KEY_LIKE.test(key) && nearest(key, validKeys) !== undefined);
     const message = shown
       ? `unknown key '${key}'${didYouMean(key, validKeys)}`
       : `unknown key (not shown); valid keys: ${validKeys.join(', ')}`;
