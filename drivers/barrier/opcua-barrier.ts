@@ -77,6 +77,11 @@ export class OpcuaBarrier extends TypedEmitter<DriverEvents<BarrierEvents>> impl
     }
     this.connected = true;
     this.lastAlive = this.clock.monotonic();
+    // A command that failed on the previous session (cut by the lost link, or refused by a PLC that has
+    // since restarted) belongs to that session: the lane asks again for what it still wants (its
+    // interlocks re-ask a lost close on recovery). Kept, the fault would suspend the lane for good,
+    // since nothing is sent to a faulted barrier that could clear it.
+    this.setFault('command-failed', false, 'new session');
     this.emit('up');
   }
 
@@ -100,17 +105,27 @@ export class OpcuaBarrier extends TypedEmitter<DriverEvents<BarrierEvents>> impl
     subscription.on('received_notifications', alive);
     subscription.on('terminated', () => this.lost('subscription terminated'));
     const { nodes } = this.config;
+    // Each item's first notification carries the PLC's current value. configure() waits for them, so
+    // the supervisor reports the link up only once position, loops and fault are fresh: what the lane
+    // knew before the loss (a loop clear, a boom closed) must not be acted on as if it were still true.
+    const firstValues: Array<Promise<void>> = [];
     const watch = async (nodeId: string, onValue: (value: unknown) => void): Promise<void> => {
       const item = await subscription.monitor(
         { nodeId, attributeId: opcua.AttributeIds.Value },
         { samplingInterval: interval, discardOldest: true, queueSize: 10 },
         opcua.TimestampsToReturn.Neither,
       );
+      let first: () => void = () => undefined;
+      firstValues.push(new Promise<void>((resolve) => (first = resolve)));
       item.on('changed', (dv: DataValue) => {
         this.count.notifications += 1;
         if (dv.statusCode.isGood()) onValue(dv.value.value);
+        first();
       });
-      item.on('err', (message: string) => this.log.warn({ nodeId, message }, 'monitored item failed'));
+      item.on('err', (message: string) => {
+        this.log.warn({ nodeId, message }, 'monitored item failed');
+        first();
+      });
     };
     await watch(nodes.position, (v) => this.setPosition(POSITIONS[Number(v)] ?? 'unknown'));
     if (nodes.fault) await watch(nodes.fault, (v) => this.setFault('plc-fault', Boolean(v), `PLC fault ${String(v)}`));
@@ -118,6 +133,11 @@ export class OpcuaBarrier extends TypedEmitter<DriverEvents<BarrierEvents>> impl
     if (nodes.openedLimit) await watch(nodes.openedLimit, (v) => this.setLimit('opened', Boolean(v)));
     if (nodes.closedLimit) await watch(nodes.closedLimit, (v) => this.setLimit('closed', Boolean(v)));
     for (const { input, nodeId } of nodes.presence) await watch(nodeId, (v) => this.setPresence(input, Boolean(v)));
+    const fresh = await bounded(Promise.all(firstValues), this.config.livenessTimeoutMs).then(
+      () => true,
+      () => false,
+    );
+    if (!fresh) this.log.warn({ endpoint: this.config.endpoint }, 'not every monitored item reported its first value in time');
     this.heartbeatTimer?.cancel();
     this.heartbeatTimer = this.clock.setInterval(() => void this.beat(), this.config.heartbeatMs);
     await this.beat();

@@ -25,6 +25,20 @@ export type SerialLink = 'qr-entry' | 'passport' | 'rfid-gate';
 export const SERIAL_LINKS: readonly SerialLink[] = ['qr-entry', 'passport', 'rfid-gate'];
 /** The evidence quota the chaos run gives each lane (MB): small, so filling it is quick. */
 export const EVIDENCE_QUOTA_MB = 8;
+/**
+ * Simulated actuator travel, each way. The demo's (a 1.5 s boom, doors assumed moved after 0.8 s) made a
+ * vehicle passage take ~6.5 s and a mantrap ~4 s, most of it waiting for movements: the load tested the
+ * simulators' clocks, not the lanes. Short but plausible for fast gates: the boom 0.5 s; the doors 0.5 s,
+ * the least the relay-barrier schema accepts for a door without limit switches (travelTimeoutMs).
+ */
+export const BOOM_TRAVEL_MS = 500;
+export const DOOR_TRAVEL_MS = 500;
+/**
+ * How long the vehicle lane holds a refused vehicle for an officer, who never comes in the chaos run
+ * (the demo's 20 s): each refer then blocked the lane for 20 s, half of its time in a 5-minute run.
+ * The alarm (officer-not-attended) and the journal record are the same either way.
+ */
+export const OFFICER_WAIT_MS = 5_000;
 const MARKER = '.chaos-run';
 type VehicleKey = keyof DemoData['vehicles'];
 const VEHICLE_KEYS: readonly VehicleKey[] = ['cleared', 'onHold', 'other'];
@@ -100,7 +114,7 @@ export class ChaosRig {
     this.ports = { peopleDisplay: await pickPort(0), vehicleDisplay: await pickPort(0), plc: await pickPort(0), broker: await pickPort(0) };
 
     for (const link of SERIAL_LINKS) await this.startSerial(link);
-    this.plc = new BarrierPlcModel({ clock: systemClock, travelMs: 1_500, loops: ['loop-1'], heartbeatTimeoutMs: 5_000, initial: 'closed' });
+    this.plc = new BarrierPlcModel({ clock: systemClock, travelMs: BOOM_TRAVEL_MS, loops: ['loop-1'], heartbeatTimeoutMs: 5_000, initial: 'closed' });
     await this.startPlcServer();
 
     this.broker = new MosquittoProcess(join(p.root, 'mosquitto'), this.ports.broker, join(p.root, 'mosquitto.log'));
@@ -276,8 +290,18 @@ export class ChaosRig {
     });
     for (const lane of LANES) {
       // A small evidence quota, so the disk-quota fault fills it in a moment rather than 2 GB.
-      const text = texts[lane].replace(/^(storage:\n  dataDir: .*)$/m, `$1\n  evidenceQuotaMb: ${EVIDENCE_QUOTA_MB}`);
+      let text = texts[lane].replace(/^(storage:\n  dataDir: .*)$/m, `$1\n  evidenceQuotaMb: ${EVIDENCE_QUOTA_MB}`);
       if (!text.includes('evidenceQuotaMb')) throw new Error(`config template for ${lane}: no storage.dataDir line to add the evidence quota after`);
+      if (lane === 'vehicle') {
+        if (!/^  timeouts: \{ officerMs: \d+ \}$/m.test(text)) throw new Error('config template for vehicle: no flow timeouts line with officerMs to shorten');
+        text = text.replace(/^  timeouts: \{ officerMs: \d+ \}$/m, `  timeouts: { officerMs: ${OFFICER_WAIT_MS} }`);
+      }
+      if (lane === 'people') {
+        // Both mantrap doors (relay barriers without limit switches): their assumed travel time.
+        const doors = text.match(/^ {4}travelTimeoutMs: \d+$/gm)?.length ?? 0;
+        if (doors !== 2) throw new Error(`config template for people: expected 2 door travelTimeoutMs lines to shorten, found ${doors}`);
+        text = text.replace(/^ {4}travelTimeoutMs: \d+$/gm, `    travelTimeoutMs: ${DOOR_TRAVEL_MS}`);
+      }
       writeFileSync(this.paths.lane(lane).config, text, { mode: 0o640 });
       writeLaneSecrets(this.paths.lane(lane).secrets, this.keys);
     }

@@ -19,6 +19,19 @@ const MIX: Record<LaneName, ReadonlyArray<[ScenarioName, number]>> = {
   ],
 };
 
+/** What one lane was offered and what it did with it. */
+export interface LaneLoad {
+  /** Ticks that offered this lane a passage. */
+  offered: number;
+  /** Offers let go because the lane was still busy with its previous passage (never queued). */
+  busy: number;
+  started: number;
+  completed: number;
+  failed: number;
+  /** Wall time of each completed scenario (ms), for the mean and max per passage. */
+  completedMs: number[];
+}
+
 export interface LoadStats {
   ticks: number;
   /** Ticks that found their lane still busy with the previous passage. */
@@ -27,17 +40,64 @@ export interface LoadStats {
   completed: Record<string, number>;
   failed: Record<string, number>;
   failures: Array<{ at: number; lane: LaneName; scenario: string; error: string }>;
+  perLane: Record<LaneName, LaneLoad>;
+  /** When the load started and stopped offering (epoch ms; 0 until then). */
+  startedAt: number;
+  stoppedAt: number;
+}
+
+/** Offered vs completed, per lane and in all, as rates over the time the load was offered. */
+export interface LoadSummary {
+  seconds: number;
+  offeredPerS: number;
+  completedPerS: number;
+  lanes: Array<{ lane: LaneName; offered: number; busy: number; started: number; completed: number; failed: number; completedPerS: number; meanS: number | null; maxS: number | null }>;
+}
+
+export function summariseLoad(stats: LoadStats): LoadSummary {
+  const seconds = Math.max(0.001, ((stats.stoppedAt || Date.now()) - stats.startedAt) / 1000);
+  const lanes = (Object.keys(stats.perLane) as LaneName[]).map((lane) => {
+    const l = stats.perLane[lane];
+    const total = l.completedMs.reduce((a, b) => a + b, 0);
+    return {
+      lane,
+      offered: l.offered,
+      busy: l.busy,
+      started: l.started,
+      completed: l.completed,
+      failed: l.failed,
+      completedPerS: round(l.completed / seconds),
+      meanS: l.completedMs.length > 0 ? round(total / l.completedMs.length / 1000) : null,
+      maxS: l.completedMs.length > 0 ? round(Math.max(...l.completedMs) / 1000) : null,
+    };
+  });
+  return {
+    seconds: round(seconds),
+    offeredPerS: round(stats.ticks / seconds),
+    completedPerS: round(lanes.reduce((a, l) => a + l.completed, 0) / seconds),
+    lanes,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function blankLane(): LaneLoad {
+  return { offered: 0, busy: 0, started: 0, completed: 0, failed: 0, completedMs: [] };
 }
 
 /**
  * The passage load: every `periodMs` the next lane in turn (people, vehicle, people, ...) is offered a
  * passage; if that lane is still busy with its previous one, the tick is counted as busy (a lane takes
- * seconds per passage: doors and the barrier move). Scenarios are the demo's own (src/demo/scenarios.ts),
+ * one passage at a time, and each takes seconds: doors and the barrier move). Offered, busy, started,
+ * completed and failed are counted per lane (summariseLoad gives the rates); nothing is queued or
+ * counted as done that did not run to its end. Scenarios are the demo's own (src/demo/scenarios.ts),
  * run against the chaos rig's demo socket. A scenario that fails under a fault is counted and the lane's
  * simulated people and vehicles are cleared (beams, loop, tag) so the next passage starts clean.
  */
 export class PassageLoad {
-  readonly stats: LoadStats = { ticks: 0, busy: 0, started: {}, completed: {}, failed: {}, failures: [] };
+  readonly stats: LoadStats = { ticks: 0, busy: 0, started: {}, completed: {}, failed: {}, failures: [], perLane: { people: blankLane(), vehicle: blankLane() }, startedAt: 0, stoppedAt: 0 };
   private readonly running = new Map<LaneName, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private turn = 0;
@@ -57,6 +117,7 @@ export class PassageLoad {
   }
 
   start(): void {
+    this.stats.startedAt = Date.now();
     this.timer = setInterval(() => this.tick(), this.periodMs);
   }
 
@@ -64,14 +125,17 @@ export class PassageLoad {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.stats.stoppedAt === 0) this.stats.stoppedAt = Date.now();
     await Promise.allSettled([...this.running.values()]);
   }
 
   private tick(): void {
     const lane: LaneName = this.turn++ % 2 === 0 ? 'people' : 'vehicle';
     this.stats.ticks += 1;
+    this.stats.perLane[lane].offered += 1;
     if (this.running.has(lane)) {
       this.stats.busy += 1;
+      this.stats.perLane[lane].busy += 1;
       return;
     }
     const drawn = weighted(this.rng, MIX[lane]);
@@ -82,13 +146,19 @@ export class PassageLoad {
   }
 
   private async run(lane: LaneName, scenario: ScenarioName): Promise<void> {
+    const mine = this.stats.perLane[lane];
     bump(this.stats.started, scenario);
+    mine.started += 1;
+    const t0 = Date.now();
     try {
       const context = await ScenarioContext.connect(this.demoSocket, (line) => this.out(`[${lane}] ${line}`));
       await SCENARIO_RUNNERS[scenario](context);
       bump(this.stats.completed, scenario);
+      mine.completed += 1;
+      mine.completedMs.push(Date.now() - t0);
     } catch (err) {
       bump(this.stats.failed, scenario);
+      mine.failed += 1;
       this.stats.failures.push({ at: Date.now(), lane, scenario, error: (err as Error).message.slice(0, 200) });
       await this.clear(lane);
     }

@@ -17,7 +17,7 @@ import { LANES, ChaosRig, sleep } from './chaos-rig.js';
 import { journalFacts, judge, markedIdentities, recoveryTable, scanLogs, type LaneJournalFacts } from './checks.js';
 import { EventWatch } from './event-watch.js';
 import { FaultRunner, planFaults } from './faults.js';
-import { PassageLoad } from './load.js';
+import { PassageLoad, summariseLoad } from './load.js';
 import { MosquittoProcess } from './mosquitto-process.js';
 import { loadPiiScanner } from './pii-loader.js';
 import { Rng } from './rng.js';
@@ -133,9 +133,21 @@ print('');
 print(table(['FAULT', 'COUNT', 'RECOVERED', 'TTR MAX s', 'TTR P99 s'], recovery.map((r) => [r.kind, String(r.count), String(r.recovered), secs(r.maxMs), secs(r.p99Ms)])));
 print('');
 const done = Object.values(load.stats.completed).reduce((a, b) => a + b, 0);
-print(`load: ${load.stats.ticks} ticks, ${load.stats.busy} found the lane busy, scenarios ${JSON.stringify(load.stats.started)}; completed ${done}, failed ${JSON.stringify(load.stats.failed)}`);
+const loadSummary = summariseLoad(load.stats);
+print(
+  table(
+    ['LANE', 'OFFERED', 'BUSY', 'STARTED', 'COMPLETED', 'FAILED', 'COMPLETED/S', 'MEAN s', 'MAX s'],
+    loadSummary.lanes.map((l) => [l.lane, String(l.offered), String(l.busy), String(l.started), String(l.completed), String(l.failed), l.completedPerS.toFixed(2), l.meanS === null ? '-' : l.meanS.toFixed(1), l.maxS === null ? '-' : l.maxS.toFixed(1)]),
+  ),
+);
+print(
+  `load: ${load.stats.ticks} offers in ${loadSummary.seconds.toFixed(0)} s (${loadSummary.offeredPerS.toFixed(2)}/s), ${done} passages completed (${loadSummary.completedPerS.toFixed(2)}/s), ${load.stats.busy} offers found the lane busy; scenarios ${JSON.stringify(load.stats.started)}; failed ${JSON.stringify(load.stats.failed)}`,
+);
 print(`journals: ${journals.map((j) => `${j.lane} ${j.passages} passages (${j.grants} grant, ${j.denies} deny, ${j.refers} refer)`).join('; ')}; QoS 1 redeliveries de-duplicated at central: ${rig.central.redeliveries}`);
-for (const o of watch.safety.leftOpen) print(`left open: ${o.lane} lane left ${o.barrier} open while idle for ${((o.until - o.from) / 1000).toFixed(1)} s from ${new Date(o.from).toISOString()}`);
+for (const o of watch.safety.leftOpen) {
+  print(`left open: ${o.lane} lane left ${o.barrier} open while idle for ${((o.until - o.from) / 1000).toFixed(1)} s from ${new Date(o.from).toISOString()}; its events (ms from then):`);
+  for (const line of o.trail) print(`    ${line}`);
+}
 if (pii.offending > 0) print(`personal data found in logs:\n${pii.report}`);
 if (rig.deaths.length > 0) print(`parts that exited during the run: ${rig.deaths.map((d) => `${d.what} (${d.how})`).join(', ')}`);
 for (const e of rig.unplannedExits) print(`unplanned exit: ${e.lane} lane ${e.how}`);
@@ -155,7 +167,13 @@ const report = {
   closeViolations: watch.safety.violations,
   barrierLeftOpenOnIdleLane: watch.safety.leftOpen,
   eventWatch: watch.stats,
-  load: { ...load.stats, failures: load.stats.failures.slice(0, 200) },
+  load: {
+    ...load.stats,
+    // Per-passage times are summarised (mean, max), not listed: a day's run completes tens of thousands.
+    perLane: Object.fromEntries(Object.entries(load.stats.perLane).map(([lane, l]) => [lane, { ...l, completedMs: undefined }])),
+    summary: loadSummary,
+    failures: load.stats.failures.slice(0, 200),
+  },
   centralRedeliveries: rig.central.redeliveries,
   pii: { linesScanned: pii.linesScanned, offending: pii.offending },
   unplannedExits: rig.unplannedExits,

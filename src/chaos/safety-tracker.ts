@@ -24,13 +24,24 @@ export interface LeftOpen {
   from: number;
   /** When it started closing, the lane left idle, a presence input went active, or the run ended. */
   until: number;
+  /**
+   * The lane's events from `TRAIL_BEFORE_MS` before `from` to `until` (at most `TRAIL_MAX`), one line
+   * each (`+ms type {detail}`, ms from `from`): a failed run says why the barrier stayed open.
+   */
+  trail: string[];
 }
+
+/** How far back the trail of a left-open barrier starts, and how many events it keeps at most. */
+const TRAIL_BEFORE_MS = 6_000;
+const TRAIL_MAX = 120;
 
 interface LaneState {
   presence: Map<string, boolean>;
   positions: Map<string, string>;
   phase: string;
   openIdleSince: Map<string, number>;
+  /** The lane's recent events (last TRAIL_BEFORE_MS, or back to the oldest open window), for LeftOpen.trail. */
+  recent: LaneEvent[];
 }
 
 /**
@@ -62,9 +73,11 @@ export class SafetyTracker {
     if (s === undefined || (e.type === 'lane' && e.detail.state === 'started')) {
       if (s !== undefined) this.flushOpen(lane, s, e.at);
       if (e.type === 'lane') this.starts += 1;
-      s = { presence: new Map(), positions: new Map(), phase: 'idle', openIdleSince: new Map() };
+      // The trail goes on across a restart: the events before it are part of why a barrier is open after it.
+      s = { presence: new Map(), positions: new Map(), phase: 'idle', openIdleSince: new Map(), recent: s?.recent ?? [] };
       this.lanes.set(lane, s);
     }
+    this.remember(s, e);
     switch (e.type) {
       case 'presence':
         if (typeof e.detail.input === 'string') s.presence.set(e.detail.input, e.detail.active === true);
@@ -93,6 +106,24 @@ export class SafetyTracker {
     for (const [lane, s] of this.lanes) this.flushOpen(lane, s, at);
   }
 
+  private remember(s: LaneState, e: LaneEvent): void {
+    s.recent.push(e);
+    const oldestOpen = Math.min(...s.openIdleSince.values());
+    const keepFrom = Math.min(e.at, oldestOpen) - TRAIL_BEFORE_MS;
+    let drop = 0;
+    while (drop < s.recent.length && s.recent[drop]!.at < keepFrom) drop += 1;
+    // Bounded even if a barrier stays open for hours: the trail keeps its start and its end.
+    if (s.recent.length - drop > 4 * TRAIL_MAX) drop = s.recent.length - 4 * TRAIL_MAX;
+    if (drop > 0) s.recent.splice(0, drop);
+  }
+
+  private record(lane: LaneName, s: LaneState, barrier: string, from: number, until: number): void {
+    const inWindow = s.recent.filter((e) => e.at >= from - TRAIL_BEFORE_MS && e.at <= until);
+    const kept = inWindow.length > TRAIL_MAX ? [...inWindow.slice(0, TRAIL_MAX / 2), ...inWindow.slice(-TRAIL_MAX / 2)] : inWindow;
+    const trail = kept.map((e) => `${e.at - from >= 0 ? '+' : ''}${e.at - from} ${e.type} ${JSON.stringify(e.detail)}`);
+    this.leftOpen.push({ lane, barrier, from, until, trail });
+  }
+
   private trackOpen(lane: LaneName, s: LaneState, at: number): void {
     for (const barrier of Object.keys(GUARDS[lane])) {
       const position = s.positions.get(barrier);
@@ -102,13 +133,13 @@ export class SafetyTracker {
       if (open && since === undefined) s.openIdleSince.set(barrier, at);
       if (!open && since !== undefined) {
         s.openIdleSince.delete(barrier);
-        if (at - since > this.leftOpenMs) this.leftOpen.push({ lane, barrier, from: since, until: at });
+        if (at - since > this.leftOpenMs) this.record(lane, s, barrier, since, at);
       }
     }
   }
 
   private flushOpen(lane: LaneName, s: LaneState, at: number): void {
-    for (const [barrier, since] of s.openIdleSince) if (at - since > this.leftOpenMs) this.leftOpen.push({ lane, barrier, from: since, until: at });
+    for (const [barrier, since] of s.openIdleSince) if (at - since > this.leftOpenMs) this.record(lane, s, barrier, since, at);
     s.openIdleSince.clear();
   }
 }

@@ -48,7 +48,7 @@ describe('SafetyTracker: CLOSE while a presence input is active', () => {
     t.apply('vehicle', ev(6_100, 'position', { barrier: 'boom', position: 'opened' }));
     t.apply('vehicle', ev(30_000, 'phase', { from: 'suspended', to: 'idle' }));
     t.apply('vehicle', ev(45_000, 'phase', { from: 'idle', to: 'reading' }));
-    expect(t.leftOpen).toEqual([{ lane: 'vehicle', barrier: 'boom', from: 30_000, until: 45_000 }]);
+    expect(t.leftOpen).toMatchObject([{ lane: 'vehicle', barrier: 'boom', from: 30_000, until: 45_000 }]);
     t.apply('vehicle', ev(46_000, 'phase', { from: 'passing', to: 'idle' }));
     t.finish(70_000);
     expect(t.leftOpen).toHaveLength(2);

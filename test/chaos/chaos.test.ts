@@ -71,7 +71,7 @@ describe.skipIf(missing !== null)(`chaos run (${MINUTES} min)`, () => {
   });
 
   it(
-    'keeps every granted passage, never closes on a presence, recovers from every fault, leaks no personal data',
+    'keeps every granted passage, never closes on a presence, leaves no barrier open on an idle lane, recovers from every fault, leaks no personal data',
     async () => {
       const json = join(dir, 'chaos.json');
       const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'chaos', 'main.js'), '--minutes', String(MINUTES), '--dir', join(dir, 'run'), '--json', json], {
@@ -85,6 +85,8 @@ describe.skipIf(missing !== null)(`chaos run (${MINUTES} min)`, () => {
       const tail = `\n--- chaos output ---\n${output.slice(-6000)}`;
       expect(existsSync(json), `no report written${tail}`).toBe(true);
       const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+      // The left-open judgement is one of the gating checks again (no longer an observation).
+      expect(report.checks.map((c) => c.name)).toContain('no barrier left open on an idle lane');
       for (const check of report.checks) expect(check.ok, `${check.name}: ${check.detail} (seed ${report.seed})${tail}`).toBe(true);
       expect(code, tail).toBe(0);
       expect(report.ok).toBe(true);
