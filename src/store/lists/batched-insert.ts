@@ -27,19 +27,28 @@ export class BatchedInsert {
     this.params = new Array<SqlValue>(BATCH_ROWS * width);
   }
 
-  /** Inserts `rows` (each at least `width` values, in column order). */
-  run(rows: readonly (readonly SqlValue[])[]): void {
+  /**
+   * Inserts `rows` (each at least `width` values, in column order). With `lastColumn`, a row gives
+   * `width - 1` values and the last column is `lastColumn[row]` (a per-row flag without copying rows).
+   */
+  run(rows: readonly (readonly SqlValue[])[], lastColumn?: ArrayLike<SqlValue>): void {
     const { width, params } = this;
+    const fromRow = lastColumn === undefined ? width : width - 1;
     const count = rows.length;
     let i = 0;
     for (; i + BATCH_ROWS <= count; i += BATCH_ROWS) {
       let p = 0;
       for (let r = i; r < i + BATCH_ROWS; r++) {
         const row = rows[r]!;
-        for (let c = 0; c < width; c++) params[p++] = row[c]!;
+        for (let c = 0; c < fromRow; c++) params[p++] = row[c]!;
+        if (lastColumn !== undefined) params[p++] = lastColumn[r]!;
       }
       this.many.run(params);
     }
-    for (; i < count; i++) this.one.run(rows[i]!.slice(0, width));
+    for (; i < count; i++) {
+      const values = rows[i]!.slice(0, fromRow);
+      if (lastColumn !== undefined) values.push(lastColumn[i]!);
+      this.one.run(values);
+    }
   }
 }

@@ -45,6 +45,9 @@ interface Statements {
   remove: Database.Statement;
 }
 
+/** Main-table keys read into a key filter per background step (~25 ms; 10 M keys in ~500 steps). */
+const FILTER_STEP_KEYS = 20_000;
+
 /** mmap window while a list write runs (see bulk()); 0 turns it off. */
 const BULK_MMAP_BYTES = 0x7fff0000; // SQLITE_MAX_MMAP_SIZE of the better-sqlite3 build (just under 2 GiB)
 
@@ -218,7 +221,10 @@ export class ListStore {
     const order = this.stagedInKeyOrder(def) ? 'rowid' : `${def.key}, rowid`;
     this.db.exec(`INSERT OR REPLACE INTO ${def.table} (${cols}) SELECT ${cols} FROM stage_${def.table} ORDER BY ${order}`);
     // Pending changes predate the snapshot, which replaces them too.
-    if (def.overlay !== undefined) this.db.exec(`DELETE FROM ${def.overlay.table}`);
+    if (def.overlay !== undefined) {
+      this.db.exec(`DELETE FROM ${def.overlay.table}`);
+      this.overlayOf(def)?.resetFilter();
+    }
     if (def.afterSwap) this.db.exec(def.afterSwap);
     this.db.exec(`DROP TABLE stage_${def.table}`);
     this.db.prepare('DELETE FROM list_snapshot_chunks WHERE list = ?').run(def.list);
@@ -234,6 +240,10 @@ export class ListStore {
    * store calls it on a timer between passages; a crash mid-merge rolls back to the pending rows.
    */
   mergePending(maxRows: number): number {
+    // The overlays' key filters are built in the same background steps (reads only).
+    for (const overlay of this.overlays) {
+      if (!overlay.filterReady) this.health.read(`build key filter ${overlay.list}`, () => this.bulk(() => overlay.buildFilterStep(FILTER_STEP_KEYS)));
+    }
     if (!this.mayHavePending) return 0;
     let moved = 0;
     for (const overlay of this.overlays) {
@@ -241,6 +251,19 @@ export class ListStore {
     }
     if (moved === 0) this.mayHavePending = false;
     return moved;
+  }
+
+  /**
+   * Completes the overlays' key filters now instead of in the background (bench, tests). Returns
+   * the memory they hold.
+   */
+  buildKeyFilters(): { bytes: number } {
+    for (const overlay of this.overlays) {
+      this.health.read(`build key filter ${overlay.list}`, () => this.bulk(() => {
+        while (!overlay.buildFilterStep(FILTER_STEP_KEYS));
+      }));
+    }
+    return { bytes: this.overlays.reduce((sum, o) => sum + o.filterBytes, 0) };
   }
 
   /** Delta rows not yet merged, per overlaid list (deletions included). */

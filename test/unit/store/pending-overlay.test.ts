@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keyedHash } from '../../../src/store/keyed-hash.js';
+import { KeyFilter } from '../../../src/store/lists/key-filter.js';
+import { PendingOverlay } from '../../../src/store/lists/pending-overlay.js';
+import { credentialsList } from '../../../src/store/lists/people-lists.js';
 import { openTestStore, SITE_KEY } from './store-fixtures.js';
 
 /**
@@ -154,5 +157,46 @@ describe('credential delta overlay', () => {
     t.clock.advance(100);
     expect(count('credentials_pending')).toBe(0);
     expect(t.store.lookups.credential(hashOf(1))).toMatchObject({ subjectId: 'S1' });
+  });
+});
+
+describe('credential key filter (a new key skips the database probe)', () => {
+  let t: Awaited<ReturnType<typeof openTestStore>>;
+  beforeEach(async () => {
+    t = await openTestStore();
+  });
+  afterEach(async () => t.close());
+
+  it('misses no key that moves from the pending table into the main table while the filter is being built', () => {
+    const delta = (from: number, upserts: unknown[]) => t.store.lists.applyDelta({ list: 'credentials', fromVersion: from, toVersion: from + 1, upserts });
+    delta(0, Array.from({ length: 50 }, (_, i) => cred(i, 'S')));
+    t.store.lists.mergePending(1_000);
+    delta(1, Array.from({ length: 20 }, (_, i) => cred(100 + i, 'S')));
+    // A second overlay on the same connection, as after a restart: its filter starts empty.
+    const overlay = new PendingOverlay(t.store.database, credentialsList);
+    expect(overlay.buildFilterStep(10)).toBe(false);
+    expect(overlay.merge(1_000)).toBe(20); // keys on both sides of the build cursor move to the main table
+    while (!overlay.buildFilterStep(10));
+    expect(overlay.filterReady).toBe(true);
+    // Every key is known: re-sending all 70 is 70 updates, none counted as new.
+    const all = [...Array.from({ length: 50 }, (_, i) => i), ...Array.from({ length: 20 }, (_, i) => 100 + i)];
+    const rows = all.map((i) => credentialsList.parseUpsert(cred(i, 'S2'), 'r', { add: () => undefined } as never, { hash: () => Buffer.alloc(32) }));
+    expect(overlay.apply([], rows)).toEqual({ inserted: 0, deleted: 0 });
+    expect(overlay.apply([], [credentialsList.parseUpsert(cred(999, 'S'), 'r', { add: () => undefined } as never, { hash: () => Buffer.alloc(32) })])).toEqual({
+      inserted: 1,
+      deleted: 0,
+    });
+  });
+
+  it('never calls an added key absent, and calls most other keys absent', () => {
+    const filter = new KeyFilter(10_000);
+    for (let i = 0; i < 10_000; i++) filter.add(hashOf(i));
+    for (let i = 0; i < 10_000; i++) expect(filter.mightContain(hashOf(i))).toBe(true);
+    let falsePositives = 0;
+    for (let i = 10_000; i < 30_000; i++) if (filter.mightContain(hashOf(i))) falsePositives += 1;
+    expect(falsePositives / 20_000).toBeLessThan(0.01);
+    const short = new KeyFilter(10);
+    short.add(Buffer.from('ab'));
+    expect(short.mightContain(Buffer.from('ab'))).toBe(true);
   });
 });
