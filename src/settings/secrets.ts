@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import type { ConfigIssue } from './config-issue.js';
+import { readPrivateFile } from './private-file.js';
 import { isRecord } from './schema-walk.js';
 import { parseYamlSource } from './yaml-source.js';
 import { translateZodIssues } from './zod-issues.js';
@@ -50,39 +50,17 @@ export type LaneSecrets = z.output<typeof laneSecretsSchema>;
 
 export type SecretsResult = { ok: true; secrets: LaneSecrets } | { ok: false; issues: ConfigIssue[] };
 
-/** Permission bits for "other": a secrets file must not be readable, writable or executable by everyone. */
-const OTHER_BITS = 0o007;
-
 /**
- * Reads and validates the secrets file. Refuses a file that other users can access. No message ever contains
- * a secret value: only key names, positions and error codes.
+ * Reads and validates the secrets file. Refuses a file that other users can access (the rule of
+ * private-file.ts, checked on the open descriptor). No message ever contains a secret value: only
+ * key names, positions and error codes.
  */
 export function loadSecretsFile(path: string): SecretsResult {
   const fail = (message: string): SecretsResult => ({ ok: false, issues: [{ path: 'secretsFile', message }] });
 
-  let mode: number;
-  try {
-    const stats = statSync(path);
-    if (!stats.isFile()) return fail(`secrets file ${path} is not a regular file`);
-    mode = stats.mode & 0o777;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return fail(`cannot read secrets file ${path} (${code})`);
-  }
-  if ((mode & OTHER_BITS) !== 0) {
-    return fail(
-      `secrets file ${path} is accessible by other users (mode 0${mode.toString(8)}); ` +
-        `fix it with: chmod o-rwx ${path} (0600 or 0640 expected)`,
-    );
-  }
-
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return fail(`cannot read secrets file ${path} (${code})`);
-  }
+  const read = readPrivateFile(path, 'secrets file');
+  if (!read.ok) return fail(read.reason);
+  const text = read.bytes.toString('utf8');
 
   const source = parseYamlSource(text, path, { secretSafe: true });
   if (source.issues.length > 0) return { ok: false, issues: source.issues };
