@@ -33,6 +33,28 @@ import { BarrierPlcModel, PLC_COMMAND, PLC_POSITION, PlcCommandRefused, type Plc
  * The model outlives the server: stop() and start() again is a PLC whose communication restarted
  * while the boom kept moving.
  */
+/**
+ * The simulator's address space as an opcua-barrier driver config names it (method commands),
+ * for rigs and benches that drive the simulator with the real driver.
+ */
+export function simulatorBarrierNodes(loops: readonly string[]): {
+  commands: { style: 'method'; objectId: string; open: string; close: string; stop: string; holdOpen: string; releaseHold: string };
+  nodes: { position: string; openedLimit: string; closedLimit: string; fault: string; heartbeat: string; presence: { input: string; nodeId: string }[] };
+} {
+  const id = (name: string): string => `ns=1;s=Barrier${name === '' ? '' : `.${name}`}`;
+  return {
+    commands: { style: 'method', objectId: id(''), open: id('Open'), close: id('Close'), stop: id('Stop'), holdOpen: id('HoldOpen'), releaseHold: id('ReleaseHold') },
+    nodes: {
+      position: id('Position'),
+      openedLimit: id('OpenedLimit'),
+      closedLimit: id('ClosedLimit'),
+      fault: id('Fault'),
+      heartbeat: id('Heartbeat'),
+      presence: loops.map((input) => ({ input, nodeId: id(`Loop.${input}`) })),
+    },
+  };
+}
+
 export interface BarrierPlcServerOptions {
   model: BarrierPlcModel;
   port: number;

@@ -13,7 +13,7 @@ import pino from 'pino';
 import { OpcuaBarrier } from '../../../drivers/barrier/opcua-barrier.js';
 import { opcuaBarrierConfigSchema } from '../../../drivers/barrier/opcua-barrier.config.js';
 import { BarrierPlcModel, type PlcCommand, type PlcPosition } from '../../../drivers/sim/plc/barrier-plc-model.js';
-import { BarrierPlcServer } from '../../../drivers/sim/plc/barrier-plc-server.js';
+import { BarrierPlcServer, simulatorBarrierNodes } from '../../../drivers/sim/plc/barrier-plc-server.js';
 import { DeviceSupervisor, type DeviceStateChange } from '../../../drivers/supervisor.js';
 import { SafetyTracker } from '../../../src/chaos/safety-tracker.js';
 import type { LaneEvent } from '../../../src/control/lane-control.js';
@@ -95,15 +95,7 @@ export class PlcLaneRig {
         role: 'vehicle-barrier',
         endpoint: `opc.tcp://127.0.0.1:${port}`,
         security: { mode: 'None', pkiDir: join(this.dir, 'client-pki') },
-        commands: { style: 'method', objectId: 'ns=1;s=Barrier', open: 'ns=1;s=Barrier.Open', close: 'ns=1;s=Barrier.Close', stop: 'ns=1;s=Barrier.Stop', holdOpen: 'ns=1;s=Barrier.HoldOpen', releaseHold: 'ns=1;s=Barrier.ReleaseHold' },
-        nodes: {
-          position: 'ns=1;s=Barrier.Position',
-          openedLimit: 'ns=1;s=Barrier.OpenedLimit',
-          closedLimit: 'ns=1;s=Barrier.ClosedLimit',
-          fault: 'ns=1;s=Barrier.Fault',
-          heartbeat: 'ns=1;s=Barrier.Heartbeat',
-          presence: [{ input: 'loop-1', nodeId: 'ns=1;s=Barrier.Loop.loop-1' }],
-        },
+        ...simulatorBarrierNodes(['loop-1']),
         publishingIntervalMs: 50,
         heartbeatMs: 200,
         livenessTimeoutMs: 2_000,

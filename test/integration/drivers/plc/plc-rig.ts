@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { opcuaBarrierConfigSchema, type OpcuaBarrierConfig } from '../../../../drivers/barrier/opcua-barrier.config.js';
 import { BarrierPlcModel } from '../../../../drivers/sim/plc/barrier-plc-model.js';
-import { BarrierPlcServer } from '../../../../drivers/sim/plc/barrier-plc-server.js';
+import { BarrierPlcServer, simulatorBarrierNodes } from '../../../../drivers/sim/plc/barrier-plc-server.js';
 import { systemClock } from '../../../../src/util/clock.js';
 import { freePort } from '../../../../src/util/tcp-port.js';
 export { freePort };
@@ -35,23 +35,7 @@ export async function startPlcRig(travelMs = 300): Promise<PlcRig> {
         role: 'vehicle-barrier',
         endpoint: server.endpointUrl,
         security: { mode: 'None', pkiDir: join(dir, 'client-pki') },
-        commands: {
-          style: 'method',
-          objectId: 'ns=1;s=Barrier',
-          open: 'ns=1;s=Barrier.Open',
-          close: 'ns=1;s=Barrier.Close',
-          stop: 'ns=1;s=Barrier.Stop',
-          holdOpen: 'ns=1;s=Barrier.HoldOpen',
-          releaseHold: 'ns=1;s=Barrier.ReleaseHold',
-        },
-        nodes: {
-          position: 'ns=1;s=Barrier.Position',
-          openedLimit: 'ns=1;s=Barrier.OpenedLimit',
-          closedLimit: 'ns=1;s=Barrier.ClosedLimit',
-          fault: 'ns=1;s=Barrier.Fault',
-          heartbeat: 'ns=1;s=Barrier.Heartbeat',
-          presence: [{ input: 'loop-1', nodeId: 'ns=1;s=Barrier.Loop.loop-1' }],
-        },
+        ...simulatorBarrierNodes(['loop-1']),
         publishingIntervalMs: 50,
         heartbeatMs: 200,
         livenessTimeoutMs: 2_000,
