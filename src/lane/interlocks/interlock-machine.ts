@@ -35,7 +35,7 @@ interface Draft {
 
 export function initialInterlockState(config: InterlockConfig): InterlockState {
   const barriers: Record<string, BarrierInterlockState> = {};
-  for (const b of config.barriers) barriers[b.id] = { position: 'unknown', demand: null, pendingClose: null };
+  for (const b of config.barriers) barriers[b.id] = { position: 'unknown', demand: null, pendingClose: null, owedClose: null };
   return {
     barriers,
     presence: {},
@@ -247,11 +247,13 @@ function onDeviceFault(ctx: Ctx, device: string, reason: string): void {
   setSignal(ctx, 'red');
   for (const b of ctx.config.barriers) {
     const bs = d.barriers[b.id]!;
+    const dropped = bs.pendingClose;
     bs.pendingClose = null; // nothing closes while faulted
     if (failStateOf(b) === 'open') {
+      // Held open as its fail state: the hold's release on recovery closes it, nothing is owed.
       bs.demand = 'hold-open';
       actuate(ctx, b.id, 'hold-open', 'fail-state');
-    }
+    } else if (dropped !== null) oweClose(ctx, b.id, dropped);
   }
 }
 
@@ -263,6 +265,7 @@ function onDeviceOk(ctx: Ctx, device: string): void {
   if (isFaulted(d)) return;
   releaseHeldDoors(ctx, 'recovered', (b) => failStateOf(b) === 'open');
   reassertCloses(ctx);
+  reaskOwedCloses(ctx);
 }
 
 /**
@@ -275,6 +278,31 @@ function reassertCloses(ctx: Ctx): void {
     const bs = ctx.draft.barriers[b.id]!;
     const open = bs.position === 'opened' || bs.position === 'opening' || bs.position === 'stopped';
     if (bs.demand === 'close' && bs.pendingClose === null && open) requestClose(ctx, b, 'close', 'recovered');
+  }
+}
+
+/**
+ * Back from a fault: a close this layer was holding back for a presence, and forgot because the fault
+ * dropped it, is asked for again. reassertCloses covers only a close that had been SENT; without this,
+ * the flow (which had counted the barrier as closing) would leave it open on an idle lane. Found by the
+ * chaos run (seed 1584951485): a PLC restart whose fault came back for a moment right after the link
+ * did left the vehicle boom open. A barrier reported closed/closing, or whose close this step already
+ * sent or deferred again, needs nothing; the re-asked close is guarded like any other.
+ */
+function reaskOwedCloses(ctx: Ctx): void {
+  for (const b of ctx.config.barriers) {
+    const bs = ctx.draft.barriers[b.id]!;
+    const action = bs.owedClose;
+    if (action === null) continue;
+    bs.owedClose = null;
+    if (bs.position === 'closed' || bs.position === 'closing' || bs.pendingClose !== null) continue;
+    ctx.effects.push({ type: 'close-reasked', barrier: b.id, action });
+    const refusal = movementRefusal(ctx, b);
+    if (refusal) {
+      reject(ctx, b.id, refusal);
+      continue;
+    }
+    requestClose(ctx, b, action, 'recovered');
   }
 }
 
@@ -342,7 +370,10 @@ function tryPendingClose(ctx: Ctx, b: InterlockBarrierConfig): void {
   if (bs.pendingClose === null) return;
   if (blockingInputs(b, ctx.draft).length > 0) return;
   if (movementRefusal(ctx, b) !== null) {
+    const dropped = bs.pendingClose;
     bs.pendingClose = null;
+    // Refused because the lane is faulted: not forgotten, asked for again once every fault clears.
+    if (isFaulted(ctx.draft)) oweClose(ctx, b.id, dropped);
     return;
   }
   const action = bs.pendingClose;
@@ -381,7 +412,15 @@ function barrierConfig(ctx: Ctx, id: string): InterlockBarrierConfig | undefined
 }
 
 function actuate(ctx: Ctx, barrier: string, action: BarrierAction, reason: ActuateReason): void {
+  // Whatever moves the barrier now (an open for a grant or an officer, a hold, a close) supersedes an owed close.
+  const bs = ctx.draft.barriers[barrier];
+  if (bs) bs.owedClose = null;
   ctx.effects.push({ type: 'actuate', barrier, action, reason });
+}
+
+function oweClose(ctx: Ctx, barrier: string, action: ClosingAction): void {
+  ctx.draft.barriers[barrier]!.owedClose = action;
+  ctx.effects.push({ type: 'close-owed', barrier, action });
 }
 
 function reject(ctx: Ctx, barrier: string | undefined, reason: Extract<InterlockEffect, { type: 'reject' }>['reason']): void {

@@ -11,6 +11,8 @@
  *   emergency clears AND a person resets; an alarm is raised.
  * - A device fault (PLC heartbeat lost, travel timeout, method failure, ...): no grants, red signal,
  *   every barrier to its fail state (egress doors open; vehicle barriers stay as they are), nothing closes.
+ *   A close held back for a presence that the fault drops is owed: asked for again (presence-guarded)
+ *   once every fault has cleared, unless the barrier was moved since.
  */
 
 /** vehicle-barrier: boom/bollard; egress-door: a door people must be able to leave through; door: any other door. */
@@ -89,6 +91,10 @@ export type InterlockEffect =
   | { type: 'reject'; event: InterlockEvent['type']; barrier?: string; reason: RejectReason }
   /** A close that is waiting for presence inputs to clear. */
   | { type: 'deferred'; barrier: string; waitingFor: string[] }
+  /** A deferred close dropped while the lane is faulted: remembered, asked for again on recovery. */
+  | { type: 'close-owed'; barrier: string; action: 'close' | 'release-hold' }
+  /** Every fault cleared: an owed close is asked for again (the close itself follows, or a deferral). */
+  | { type: 'close-reasked'; barrier: string; action: 'close' | 'release-hold' }
   | { type: 'set-timer'; key: string; dueAt: number }
   | { type: 'cancel-timer'; key: string };
 
@@ -100,6 +106,11 @@ export interface BarrierInterlockState {
   demand: BarrierAction | null;
   /** A closing movement waiting for the presence inputs to clear (a hold release lets a door close too). */
   pendingClose: 'close' | 'release-hold' | null;
+  /**
+   * A pending close that the lane's fault dropped (the fault itself, or the presence clearing during it:
+   * nothing closes while faulted). Any movement asked for this barrier since supersedes it.
+   */
+  owedClose: 'close' | 'release-hold' | null;
 }
 
 export interface InterlockState {

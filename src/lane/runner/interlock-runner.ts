@@ -8,7 +8,7 @@ import type { JsonValue } from '../../store/canonical-json.js';
 import { initialInterlockState, stepInterlock } from '../interlocks/interlock-machine.js';
 import type { InterlockConfig, InterlockEffect, InterlockEvent, InterlockState } from '../interlocks/types.js';
 import type { RunnerPorts } from './ports.js';
-import { emptyReport, merge, type StepReport } from './step-report.js';
+import { emptyReport, type StepReport } from './step-report.js';
 
 export interface InterlockHost {
   ports: Pick<RunnerPorts, 'actuators' | 'signals' | 'journal' | 'log' | 'clock'>;
@@ -19,20 +19,9 @@ export interface InterlockHost {
   countAlarm(): void;
 }
 
-type ClosingAction = 'close' | 'release-hold';
-
 export class InterlockRunner {
   state: InterlockState;
   private readonly timers = new Map<string, TimerHandle>();
-  /**
-   * Closes the interlocks were holding back for a presence (deferred) that a device fault dropped, or
-   * that they refused and forgot when the presence cleared during the fault ("nothing closes while
-   * faulted"): barrier -> the closing movement still owed. The machine re-asks,
-   * on recovery, only a close it had SENT; a deferred one was forgotten, and the flow had already
-   * counted the barrier as closed. Found by the chaos run: a PLC restart whose fault came back for a
-   * moment right after the link did left the vehicle boom open on an idle lane.
-   */
-  private readonly owed = new Map<string, ClosingAction>();
 
   constructor(
     private readonly config: InterlockConfig,
@@ -47,52 +36,16 @@ export class InterlockRunner {
   }
 
   step(e: InterlockEvent): StepReport {
-    const before = this.state;
-    const step = stepInterlock(this.config, before, e);
+    const step = stepInterlock(this.config, this.state, e);
     this.state = step.state;
     const report = emptyReport();
     for (const effect of step.effects) this.exec(effect, report);
-    if (Object.keys(this.state.faults).length > 0) this.noteDroppedCloses(before, report);
-    if (e.type === 'device-ok' && Object.keys(this.state.faults).length === 0) this.reaskOwedCloses(report);
     return report;
-  }
-
-  /**
-   * While the lane is faulted, a deferred close that this step dropped (the fault itself, or the presence
-   * clearing during the fault: the machine refuses the close then and forgets it) without moving that
-   * barrier instead is owed.
-   */
-  private noteDroppedCloses(before: InterlockState, report: StepReport): void {
-    for (const [id, was] of Object.entries(before.barriers)) {
-      const pending = was.pendingClose;
-      if (pending === null || this.state.barriers[id]?.pendingClose !== null) continue;
-      if (report.actuated.some((a) => a.barrier === id)) continue; // held open as its fail state: released on recovery by the machine
-      this.owed.set(id, pending);
-      this.host.note('close-owed', { barrier: id, action: pending });
-    }
-  }
-
-  /**
-   * Every fault cleared: each owed close is asked for again through the machine, so it is guarded as
-   * any close (deferred while a presence input is active or unknown, sent once they are all clear).
-   * A barrier already closed(-ing), or closing again by the machine's own re-ask, needs nothing.
-   */
-  private reaskOwedCloses(report: StepReport): void {
-    for (const [id, action] of [...this.owed]) {
-      this.owed.delete(id);
-      const bs = this.state.barriers[id];
-      if (!bs || bs.position === 'closed' || bs.position === 'closing' || bs.pendingClose !== null) continue;
-      if (report.actuated.some((a) => a.barrier === id && (a.action === 'close' || a.action === 'release-hold'))) continue;
-      this.host.note('close-reasked', { barrier: id, action });
-      merge(report, this.step({ type: 'command', at: this.host.now(), source: 'local', barrier: id, action }));
-    }
   }
 
   private exec(effect: InterlockEffect, report: StepReport): void {
     switch (effect.type) {
       case 'actuate': {
-        // Whatever moves the barrier now (an open for a grant or an officer, a close) supersedes an owed close.
-        this.owed.delete(effect.barrier);
         report.actuated.push({ barrier: effect.barrier, action: effect.action });
         report.changed = true;
         this.host.note('actuate', { barrier: effect.barrier, action: effect.action, reason: effect.reason });
@@ -125,6 +78,11 @@ export class InterlockRunner {
         report.deferred.push({ barrier: effect.barrier, waitingFor: effect.waitingFor });
         report.changed = true;
         this.host.note('deferred', { barrier: effect.barrier, waitingFor: effect.waitingFor.join(',') });
+        return;
+      case 'close-owed':
+      case 'close-reasked':
+        // The machine's own bookkeeping of a close a fault dropped (the re-asked close follows as its own effect).
+        this.host.note(effect.type, { barrier: effect.barrier, action: effect.action });
         return;
       case 'set-timer': {
         this.timers.get(effect.key)?.cancel();

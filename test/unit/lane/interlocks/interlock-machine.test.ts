@@ -182,7 +182,7 @@ describe('interlocks: faults', () => {
     expect(steps[8]).toEqual([{ type: 'actuate', barrier: 'boom', action: 'open', reason: 'command' }]);
   });
 
-  it('a deferred close is dropped by a fault and the doors are released only when every device is back', () => {
+  it('a deferred close dropped by a fault is owed: asked again, with the doors released, only when every device is back', () => {
     const { steps } = run([
       ...clear,
       { type: 'presence', input: 'loop-a', active: true },
@@ -194,12 +194,15 @@ describe('interlocks: faults', () => {
       { type: 'device-ok', device: 'io-doors' },
       { type: 'device-ok', device: 'io-doors' },
     ]);
-    expect(steps[8]).toEqual([]);
+    expect(steps[6]).toContainEqual({ type: 'close-owed', barrier: 'boom', action: 'close' });
+    expect(steps[8]).toEqual([]); // the loop clears while faulted: nothing closes yet
     expect(steps[9]).toEqual([{ type: 'alarm', code: 'device-fault', raised: false, detail: 'plc-boom: recovered' }]);
     expect(steps[10]).toEqual([
       { type: 'alarm', code: 'device-fault', raised: false, detail: 'io-doors: recovered' },
       { type: 'actuate', barrier: 'exit-door', action: 'release-hold', reason: 'recovered' },
       { type: 'actuate', barrier: 'side-door', action: 'release-hold', reason: 'recovered' },
+      { type: 'close-reasked', barrier: 'boom', action: 'close' },
+      { type: 'actuate', barrier: 'boom', action: 'close', reason: 'recovered' },
     ]);
     expect(steps[11]).toEqual([]);
   });
