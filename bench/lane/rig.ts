@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from '../../src/control/client.js';
 import { CommandError } from '../../src/control/protocol.js';
+import { laneDaemonChild } from '../../src/demo/lane-daemon-child.js';
 import { ManagedChild } from '../../src/demo/child-process.js';
 import { DemoCentral } from '../../src/demo/demo-central.js';
 import { renderDemoConfigs, type DemoConfigValues } from '../../src/demo/demo-configs.js';
@@ -243,14 +244,7 @@ export class LaneRig {
 
   private startDaemon(lane: LaneName): void {
     const lp = this.paths.lane(lane);
-    const child = new ManagedChild({
-      name: `${lane} lane`,
-      command: process.execPath,
-      args: [join(this.opts.root, 'dist', 'src', 'main.js'), '--config', lp.config],
-      cwd: this.opts.root,
-      env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '' },
-      logFile: lp.log,
-    });
+    const child = laneDaemonChild(this.opts.root, lane, lp);
     this.daemons.set(lane, child);
   }
 

@@ -5,6 +5,7 @@ import { CommandError } from '../control/protocol.js';
 import { systemClock } from '../util/clock.js';
 import { BarrierPlcModel } from '../../drivers/sim/plc/barrier-plc-model.js';
 import { BarrierPlcServer } from '../../drivers/sim/plc/barrier-plc-server.js';
+import { laneDaemonChild } from '../demo/lane-daemon-child.js';
 import { ManagedChild } from '../demo/child-process.js';
 import { renderDemoConfigs } from '../demo/demo-configs.js';
 import { demoLists, loadOrCreateDemoData, type DemoData } from '../demo/demo-data.js';
@@ -309,14 +310,7 @@ export class ChaosRig {
 
   private startDaemon(lane: LaneName): void {
     const lp = this.paths.lane(lane);
-    const child = new ManagedChild({
-      name: `${lane} lane`,
-      command: process.execPath,
-      args: [join(this.opts.projectRoot, 'dist', 'src', 'main.js'), '--config', lp.config],
-      cwd: this.opts.projectRoot,
-      env: { ...process.env, NOTIFY_SOCKET: '' },
-      logFile: lp.log,
-    });
+    const child = laneDaemonChild(this.opts.projectRoot, lane, lp);
     this.daemons.set(lane, child);
     child.on('exit', () => {
       if (this.stopping) return;

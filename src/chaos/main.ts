@@ -10,7 +10,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { request } from '../control/client.js';
 import { LANE_IDS, type LaneName } from '../demo/orchestrator.js';
 import { LANES, ChaosRig, sleep } from './chaos-rig.js';
@@ -21,35 +20,26 @@ import { PassageLoad, summariseLoad } from './load.js';
 import { MosquittoProcess } from './mosquitto-process.js';
 import { loadPiiScanner } from './pii-loader.js';
 import { Rng } from './rng.js';
+import { parseToolArgs, toolUsage } from '../util/tool-args.js';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const USAGE = 'usage: npm run chaos -- --minutes N [--seed S] [--json FILE] [--dir DIR] [--period-ms MS]';
 
 function usage(message: string): never {
-  process.stderr.write(`chaos: ${message}\n${USAGE}\n`);
-  process.exit(2);
+  return toolUsage('chaos', USAGE, message);
 }
 
-let values;
-try {
-  values = parseArgs({
-    options: {
-      minutes: { type: 'string', default: '5' },
-      seed: { type: 'string' },
-      json: { type: 'string', default: join(projectRoot, 'bench-results', 'chaos.json') },
-      dir: { type: 'string', default: join(projectRoot, 'var', 'chaos') },
-      'period-ms': { type: 'string', default: '200' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (err) {
-  usage((err as Error).message);
-}
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const values = parseToolArgs('chaos', USAGE, {
+  options: {
+    minutes: { type: 'string', default: '5' },
+    seed: { type: 'string' },
+    json: { type: 'string', default: join(projectRoot, 'bench-results', 'chaos.json') },
+    dir: { type: 'string', default: join(projectRoot, 'var', 'chaos') },
+    'period-ms': { type: 'string', default: '200' },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+}).values;
 const minutes = Number(values.minutes);
 if (!Number.isFinite(minutes) || minutes < 0.5 || minutes > 24 * 60) usage('--minutes takes a number from 0.5 to 1440');
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);

@@ -7,9 +7,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { bannerLines } from './banner.js';
 import { DemoOrchestrator } from './orchestrator.js';
+import { parseToolArgs, toolUsage } from '../util/tool-args.js';
 
 const USAGE = `usage: npm start -- [--dir DIR] [--free-ports] [--faces DIR | --face-camera /dev/videoN] [--log-level LEVEL]
   --dir DIR            where the demo keeps its keys, lanes' data and sockets (default ./var/demo)
@@ -22,30 +22,20 @@ const USAGE = `usage: npm start -- [--dir DIR] [--free-ports] [--faces DIR | --f
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 function usage(message: string): never {
-  process.stderr.write(`demo: ${message}\n${USAGE}\n`);
-  process.exit(2);
+  return toolUsage('demo', USAGE, message);
 }
 
-let values;
-try {
-  values = parseArgs({
-    options: {
-      dir: { type: 'string', default: join(projectRoot, 'var', 'demo') },
-      'free-ports': { type: 'boolean', default: false },
-      faces: { type: 'string' },
-      'face-camera': { type: 'string' },
-      'log-level': { type: 'string', default: 'info' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (err) {
-  usage((err as Error).message);
-}
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const values = parseToolArgs('demo', USAGE, {
+  options: {
+    dir: { type: 'string', default: join(projectRoot, 'var', 'demo') },
+    'free-ports': { type: 'boolean', default: false },
+    faces: { type: 'string' },
+    'face-camera': { type: 'string' },
+    'log-level': { type: 'string', default: 'info' },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+}).values;
 if (values.faces !== undefined && values['face-camera'] !== undefined) usage('give --faces or --face-camera, not both');
 if (values.faces !== undefined && !(existsSync(values.faces) && statSync(values.faces).isDirectory())) usage(`--faces ${values.faces}: not a folder`);
 if (values['face-camera'] !== undefined && !values['face-camera'].startsWith('/dev/')) usage('--face-camera takes a device path such as /dev/video0');

@@ -5,6 +5,7 @@ import { CommandError } from '../control/protocol.js';
 import { systemClock } from '../util/clock.js';
 import { BarrierPlcModel } from '../../drivers/sim/plc/barrier-plc-model.js';
 import { BarrierPlcServer } from '../../drivers/sim/plc/barrier-plc-server.js';
+import { laneDaemonChild } from './lane-daemon-child.js';
 import { ManagedChild } from './child-process.js';
 import { DemoCentral } from './demo-central.js';
 import { renderDemoConfigs, type DemoConfigValues } from './demo-configs.js';
@@ -200,14 +201,7 @@ export class DemoOrchestrator {
 
   private startDaemon(lane: LaneName): void {
     const lp = this.paths.lane(lane);
-    const child = new ManagedChild({
-      name: `${lane} lane`,
-      command: process.execPath,
-      args: [join(this.opts.projectRoot, 'dist', 'src', 'main.js'), '--config', lp.config],
-      cwd: this.opts.projectRoot,
-      env: { ...process.env, NOTIFY_SOCKET: '' },
-      logFile: lp.log,
-    });
+    const child = laneDaemonChild(this.opts.projectRoot, lane, lp);
     this.daemons.set(lane, child);
     this.track(child, `the ${lane} lane daemon`);
     // SIGTERM: the daemon journals, says goodbye on MQTT (offline state) and closes its devices.
