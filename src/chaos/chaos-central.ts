@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { CentralSim, type SimLists } from '../sync/central-sim/central-sim.js';
-import { ListSeeder, parseEventEnvelope } from '../demo/central-seeding.js';
+import type { SimLists } from '../sync/central-sim/central-sim.js';
+import { parseEventEnvelope } from '../demo/central-seeding.js';
+import { SeedingCentral } from '../demo/demo-central.js';
 
 /** A passage as the central system received it, after de-duplication by message id. */
 export interface CentralPassage {
@@ -42,13 +43,11 @@ export function passageUses(evidence: unknown): PassageUse[] {
  * versions differ from its own. It records every passage event once per envelope id; CentralSim's
  * EventLedger checks the envelopes' sequence numbers.
  */
-export class ChaosCentral {
-  readonly sim: CentralSim;
+export class ChaosCentral extends SeedingCentral {
   readonly passages = new Map<string, CentralPassage[]>();
   /** Deliveries of an envelope id already recorded (QoS 1 redeliveries; allowed, de-duplicated). */
   redeliveries = 0;
   private readonly seenEnvelopes = new Set<string>();
-  private readonly seeder: ListSeeder;
   private n = 0;
 
   constructor(
@@ -58,30 +57,20 @@ export class ChaosCentral {
     lists: SimLists,
     print: (line: string) => void,
   ) {
-    this.sim = new CentralSim({
-      url,
-      site,
-      key,
-      lists,
-      mqtt: { protocolVersion: 4, clean: false, clientId: `chaos-central-${process.pid}`, reconnectPeriod: 250 },
-    });
-    this.seeder = new ListSeeder(this.sim, lists, print);
+    super(
+      {
+        url,
+        site,
+        key,
+        lists,
+        mqtt: { protocolVersion: 4, clean: false, clientId: `chaos-central-${process.pid}`, reconnectPeriod: 250 },
+      },
+      print,
+    );
     this.sim.on('state', (lane, state) => {
       if (state.state === 'online') this.seeder.reseed(lane, state.lists ?? {});
     });
     this.sim.on('raw', (topic, payload) => this.onRaw(topic, payload));
-  }
-
-  start(): Promise<void> {
-    return this.sim.start();
-  }
-
-  stop(): Promise<void> {
-    return this.sim.stop();
-  }
-
-  seeded(lane: string): boolean {
-    return this.seeder.seeded(lane);
   }
 
   has(lane: string, passageId: string): boolean {

@@ -6,6 +6,27 @@ import { canConnect } from '../util/tcp-port.js';
 export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
 
 /**
+ * mosquitto.conf for a loopback-only test broker (the chaos run and the test helper share it): anonymous,
+ * saves its persistence file every second when `persistence` is on, logs only errors and warnings, and
+ * queues plenty for offline persistent sessions. Run as root (containers) it must be told to stay root,
+ * or it drops to the `mosquitto` user and cannot write `dir`.
+ */
+export function mosquittoConfLines(port: number, dir: string, persistence: boolean): string[] {
+  return [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    `persistence ${persistence ? 'true' : 'false'}`,
+    `persistence_location ${dir}/`,
+    'autosave_interval 1',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+    'max_queued_messages 100000',
+    ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['user root'] : []),
+  ];
+}
+
+/**
  * A real Mosquitto for the chaos run (the demo's embedded aedes cannot be stopped and started like a
  * broker process). Persistence is on and stop() is SIGTERM, so the central simulator's persistent
  * session and its queued QoS 1 messages survive a broker restart, as they would on a real server.
@@ -30,19 +51,7 @@ export class MosquittoProcess {
     if (this.child?.running) return;
     mkdirSync(this.dir, { recursive: true });
     const conf = join(this.dir, 'mosquitto.conf');
-    const lines = [
-      `listener ${this.port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence true',
-      `persistence_location ${this.dir}/`,
-      'autosave_interval 1',
-      'log_dest stderr',
-      'log_type error',
-      'log_type warning',
-      'max_queued_messages 100000',
-      ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['user root'] : []),
-    ];
-    writeFileSync(conf, `${lines.join('\n')}\n`);
+    writeFileSync(conf, `${mosquittoConfLines(this.port, this.dir, true).join('\n')}\n`);
     this.child = new ManagedChild({ name: 'mosquitto', command: MOSQUITTO_BIN, args: ['-c', conf], logFile: this.logFile });
     const deadline = Date.now() + timeoutMs;
     while (!(await canConnect(this.port))) {

@@ -1,26 +1,12 @@
-/** A small seeded generator (mulberry32): the chaos schedule is replayable from the printed seed. */
-export class Rng {
-  private state: number;
+import { Mulberry32 } from '../util/mulberry32.js';
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
+/**
+ * A small seeded generator (mulberry32): the chaos schedule is replayable from the printed seed. The
+ * seed is the initial state as is (no scrambling), so an old printed seed still replays the same run.
+ */
+export class Rng extends Mulberry32 {
   between(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
+    return this.range(lo, hi);
   }
 
   shuffle<T>(items: readonly T[]): T[] {

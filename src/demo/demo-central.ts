@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { CentralSim } from '../sync/central-sim/central-sim.js';
-import type { SimLists } from '../sync/central-sim/central-sim.js';
+import { CentralSim, type CentralSimOptions, type SimLists } from '../sync/central-sim/central-sim.js';
 import { ListSeeder, parseEventEnvelope } from './central-seeding.js';
 
 /** A passage or alarm as the central system received it (the outbox envelope's body). */
@@ -18,34 +17,18 @@ export interface CentralEvent {
 }
 
 /**
- * The central system of the demo: CentralSim (src/sync/central-sim) connected to the embedded broker,
- * signing with the demo's central key. It keeps the lanes' caches seeded: whenever a lane announces a
- * list version other than the demo's, it sends that lane a signed snapshot (so a fresh lane, or one whose
- * database was deleted, is filled without a step from the user). It prints what the lanes send.
+ * What the demo's central and the chaos run's central share: a CentralSim whose lanes' caches a
+ * ListSeeder keeps filled, started and stopped as one. Subclasses decide which lane messages to watch
+ * (and call seeder.reseed when a lane comes online), so each keeps its own printing and records.
  */
-export class DemoCentral {
+export class SeedingCentral {
   readonly sim: CentralSim;
-  readonly events: CentralEvent[] = [];
-  private readonly seeder: ListSeeder;
+  protected readonly seeder: ListSeeder;
 
-  constructor(
-    url: string,
-    site: string,
-    key: KeyObject,
-    lists: SimLists,
-    private readonly print: (line: string) => void,
-  ) {
-    this.sim = new CentralSim({ url, site, key, lists, mqtt: { protocolVersion: 4 } });
-    this.seeder = new ListSeeder(this.sim, lists, print, true);
-    this.sim.on('state', (lane, state) => {
-      if (state.state === 'online') {
-        this.print(`central: ${lane} online (mode ${state.mode}, health ${state.health.summary}, outbox ${state.outbox.pending})`);
-        this.seeder.reseed(lane, state.lists ?? {});
-      } else this.print(`central: ${lane} offline (${state.reason})`);
-    });
-    this.sim.on('raw', (topic, payload) => this.onRaw(topic, payload));
-    this.sim.on('result', (r) => this.print(`central: ${r.lane} cmd-result ${r.name ?? '?'} ${r.status}${r.reason ? ` (${r.reason})` : ''}`));
-    this.sim.on('malformed', (topic, reason) => this.print(`central: MALFORMED ${topic}: ${reason}`));
+  /** `announce`: the seeder prints each snapshot it sends (the demo shows it, the chaos run does not). */
+  constructor(options: CentralSimOptions & { lists: SimLists }, print: (line: string) => void, announce = false) {
+    this.sim = new CentralSim(options);
+    this.seeder = new ListSeeder(this.sim, options.lists, print, announce);
   }
 
   start(): Promise<void> {
@@ -56,9 +39,38 @@ export class DemoCentral {
     return this.sim.stop();
   }
 
-  /** Lanes whose announced list versions are all the demo's. */
+  /** Lanes whose announced list versions are all the central's. */
   seeded(lane: string): boolean {
     return this.seeder.seeded(lane);
+  }
+}
+
+/**
+ * The central system of the demo: CentralSim (src/sync/central-sim) connected to the embedded broker,
+ * signing with the demo's central key. It keeps the lanes' caches seeded: whenever a lane announces a
+ * list version other than the demo's, it sends that lane a signed snapshot (so a fresh lane, or one whose
+ * database was deleted, is filled without a step from the user). It prints what the lanes send.
+ */
+export class DemoCentral extends SeedingCentral {
+  readonly events: CentralEvent[] = [];
+
+  constructor(
+    url: string,
+    site: string,
+    key: KeyObject,
+    lists: SimLists,
+    private readonly print: (line: string) => void,
+  ) {
+    super({ url, site, key, lists, mqtt: { protocolVersion: 4 } }, print, true);
+    this.sim.on('state', (lane, state) => {
+      if (state.state === 'online') {
+        this.print(`central: ${lane} online (mode ${state.mode}, health ${state.health.summary}, outbox ${state.outbox.pending})`);
+        this.seeder.reseed(lane, state.lists ?? {});
+      } else this.print(`central: ${lane} offline (${state.reason})`);
+    });
+    this.sim.on('raw', (topic, payload) => this.onRaw(topic, payload));
+    this.sim.on('result', (r) => this.print(`central: ${r.lane} cmd-result ${r.name ?? '?'} ${r.status}${r.reason ? ` (${r.reason})` : ''}`));
+    this.sim.on('malformed', (topic, reason) => this.print(`central: MALFORMED ${topic}: ${reason}`));
   }
 
   private onRaw(topic: string, payload: Buffer): void {

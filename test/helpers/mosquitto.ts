@@ -3,6 +3,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, canConnect } from '../../src/util/tcp-port.js';
+import { MOSQUITTO_BIN, mosquittoConfLines } from '../../src/chaos/mosquitto-process.js';
+
+export { MOSQUITTO_BIN };
 
 /**
  * A real Mosquitto (Debian package, /usr/sbin/mosquitto) on a free loopback port with a generated
@@ -10,8 +13,6 @@ import { freePort, canConnect } from '../../src/util/tcp-port.js';
  * file) or kill it (SIGKILL: everything since the last save is lost) and start it again on the
  * same port. `close()` always kills it and removes the dir; call it in afterEach/afterAll.
  */
-export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
-
 export function mosquittoAvailable(): boolean {
   return existsSync(MOSQUITTO_BIN);
 }
@@ -41,19 +42,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const dir = mkdtempSync(join(tmpdir(), 'lc-mosq-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  const lines = [
-    `listener ${port} 127.0.0.1`,
-    'allow_anonymous true',
-    `persistence ${opts.persistence ? 'true' : 'false'}`,
-    `persistence_location ${dir}/`,
-    'autosave_interval 1',
-    'log_dest stderr',
-    'log_type error',
-    'log_type warning',
-    'max_queued_messages 100000',
-    ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['user root'] : []),
-    ...(opts.extra ?? []),
-  ];
+  const lines = [...mosquittoConfLines(port, dir, opts.persistence ?? false), ...(opts.extra ?? [])];
   writeFileSync(conf, `${lines.join('\n')}\n`);
   let child: ChildProcess | null = null;
   let output = '';
