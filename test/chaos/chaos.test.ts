@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/daemon-process.js';
 import { mosquittoAvailable } from '../helpers/mosquitto.js';
+import { processesNaming } from '../helpers/processes.js';
 import { socatMissing } from '../helpers/pty.js';
 
 /**
@@ -37,20 +38,6 @@ function newestTs(dir: string): number {
     else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
-}
-
-function processesNaming(dir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    if (Number(pid) === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes(dir)) found.push(`${pid}: ${cmdline.trim()}`);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return found;
 }
 
 describe.skipIf(missing !== null)(`chaos run (${MINUTES} min)`, () => {

@@ -148,65 +148,86 @@ function slowCase(name: string, ms: number, limit: number): Error {
   return new Error(`${name}: one case took ${ms.toFixed(1)} ms (limit ${limit} ms): a parser must stay bounded on any input`);
 }
 
+/** One campaign's bookkeeping, shared by the sync and async runners so both measure cases the same way. */
+interface Campaign {
+  seed: number;
+  runs: number;
+  /** The per-case time limit in ms. */
+  limit: number;
+  /** Call as a case starts: feeds the stall watchdog and the meter; returns the start time for caseDone. */
+  caseStarted(): number;
+  /** Call as a case ends: records its time and throws when it took longer than the limit. */
+  caseDone(t0: number): void;
+  stopWatch(): void;
+  finish(): CampaignReport;
+}
+
+/** Announces the campaign and starts its meter and watchdog; `defaultCaseMs` applies when opts.caseMs is unset. */
+function openCampaign(name: string, opts: CampaignOptions, defaultCaseMs: number): Campaign {
+  const seed = fuzzSeed();
+  const runs = opts.runs ?? fuzzRuns();
+  const limit = opts.caseMs ?? defaultCaseMs;
+  announce(name, seed, runs);
+  const before = heapUsed();
+  const started = performance.now();
+  const meter = new CaseMeter(runs);
+  const watch = watchCampaign(name, seed, runs, stallMs(limit));
+  return {
+    seed,
+    runs,
+    limit,
+    caseStarted() {
+      watch.beat();
+      meter.started();
+      return performance.now();
+    },
+    caseDone(t0) {
+      const ms = performance.now() - t0;
+      meter.took(ms);
+      if (ms > limit) throw slowCase(name, ms, limit);
+    },
+    stopWatch: () => watch.stop(),
+    finish: () => finish(name, seed, runs, meter, before, started, opts),
+  };
+}
+
 /**
  * Runs `check` on `runs` generated cases with the campaign's seed. `check` throws (or fails an expect) when a
  * case is handled wrongly; fast-check then shrinks it and the error names the seed and the counterexample.
  */
 export function fuzz<T>(name: string, arb: fc.Arbitrary<T>, check: (input: T) => void, opts: CampaignOptions = {}): CampaignReport {
-  const seed = fuzzSeed();
-  const runs = opts.runs ?? fuzzRuns();
-  const limit = opts.caseMs ?? 1_000;
-  announce(name, seed, runs);
-  const before = heapUsed();
-  const started = performance.now();
-  const meter = new CaseMeter(runs);
-  const watch = watchCampaign(name, seed, runs, stallMs(limit));
+  const campaign = openCampaign(name, opts, 1_000);
   try {
     fc.assert(
       fc.property(arb, (input) => {
-        watch.beat();
-        meter.started();
-        const t0 = performance.now();
+        const t0 = campaign.caseStarted();
         check(input);
-        const ms = performance.now() - t0;
-        meter.took(ms);
-        if (ms > limit) throw slowCase(name, ms, limit);
+        campaign.caseDone(t0);
       }),
-      { seed, numRuns: runs, endOnFailure: false },
+      { seed: campaign.seed, numRuns: campaign.runs, endOnFailure: false },
     );
   } finally {
-    watch.stop();
+    campaign.stopWatch();
   }
-  return finish(name, seed, runs, meter, before, started, opts);
+  return campaign.finish();
 }
 
 /** The same for async checks (image decoding, socket round trips); fast-check's timeout bounds each case. */
 export async function fuzzAsync<T>(name: string, arb: fc.Arbitrary<T>, check: (input: T) => Promise<void>, opts: CampaignOptions = {}): Promise<CampaignReport> {
-  const seed = fuzzSeed();
-  const runs = opts.runs ?? fuzzRuns();
-  const limit = opts.caseMs ?? 5_000;
-  announce(name, seed, runs);
-  const before = heapUsed();
-  const started = performance.now();
-  const meter = new CaseMeter(runs);
-  const watch = watchCampaign(name, seed, runs, stallMs(limit));
+  const campaign = openCampaign(name, opts, 5_000);
   try {
     await fc.assert(
       fc.asyncProperty(arb, async (input) => {
-        watch.beat();
-        meter.started();
-        const t0 = performance.now();
+        const t0 = campaign.caseStarted();
         await check(input);
-        const ms = performance.now() - t0;
-        meter.took(ms);
-        if (ms > limit) throw slowCase(name, ms, limit);
+        campaign.caseDone(t0);
       }),
-      { seed, numRuns: runs, timeout: limit * 2 },
+      { seed: campaign.seed, numRuns: campaign.runs, timeout: campaign.limit * 2 },
     );
   } finally {
-    watch.stop();
+    campaign.stopWatch();
   }
-  return finish(name, seed, runs, meter, before, started, opts);
+  return campaign.finish();
 }
 
 /**

@@ -6,7 +6,7 @@ import { ROOT } from '../../helpers/daemon-process.js';
 import { trackHandles, type HandleTracker } from '../../helpers/leaks.js';
 import { mosquittoAvailable, startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { socatMissing } from '../../helpers/pty.js';
-import { isOpenOrOpening, lastPassages, peopleDenyAtReader, peopleGrant, plcPosition, vehicleArrives, vehicleLeaves, waitDoorsClosed, waitScreen } from './support.js';
+import { isOpenOrOpening, lastPassages, peopleDenyAtReader, peopleGrant, plcPosition, presentValidQr, vehicleArrives, vehicleLeaves, waitDoorsClosed, waitScreen } from './support.js';
 
 /**
  * Both lanes end to end, each a separate daemon process (dist/src/main.js), through the real
@@ -166,13 +166,7 @@ describe.skipIf(missing !== null)('both lanes end to end (daemons, ptys, LLRP, O
 
   it('tailgating: two persons through the entry beam on one credential give a TAILGATING alarm (refer), and the exit does not open', async () => {
     const c = rig.ctx;
-    await c.waitPhase('people', ['idle'], 60_000);
-    const before = await c.lastSeq('people');
-    await c.demo('present-qr', { credential: 'valid' });
-    await c.poll(async () => {
-      const f = await c.flow('people');
-      return f.phase === 'entering' && f.barriers['entry-door'] === 'opened' ? true : undefined;
-    }, 30_000, 'the entry door to open');
+    const before = await presentValidQr(rig);
     let exitOpened = false;
     await c.walk('people', 'entry-beam', 2);
     // With the face check off the grant is journaled at the reader; the second person counted before the

@@ -21,10 +21,11 @@ export function waitScreen(rig: LaneRig, lane: 'people' | 'vehicle', screens: st
 }
 
 /**
- * One traveller through the mantrap with a valid QR code: present, walk in once the entry door is
- * open, walk out once the exit door is open. Checks the display on the way. Returns the passage.
+ * Once the people lane is idle, presents a valid QR code and waits until the flow lets the traveller in
+ * (entering, entry door opened). Returns the journal's last seq before the code was shown, so the caller
+ * can tell the new passages from the old.
  */
-export async function peopleGrant(rig: LaneRig, opts: { checkDisplay?: boolean; waitCentral?: boolean } = {}): Promise<SeenPassage> {
+export async function presentValidQr(rig: LaneRig): Promise<number> {
   const c = rig.ctx;
   await c.waitPhase('people', ['idle'], 60_000);
   const before = await c.lastSeq('people');
@@ -33,6 +34,16 @@ export async function peopleGrant(rig: LaneRig, opts: { checkDisplay?: boolean; 
     const f = await c.flow('people');
     return f.phase === 'entering' && f.barriers['entry-door'] === 'opened' ? true : undefined;
   }, 30_000, 'the entry door to open');
+  return before;
+}
+
+/**
+ * One traveller through the mantrap with a valid QR code: present, walk in once the entry door is
+ * open, walk out once the exit door is open. Checks the display on the way. Returns the passage.
+ */
+export async function peopleGrant(rig: LaneRig, opts: { checkDisplay?: boolean; waitCentral?: boolean } = {}): Promise<SeenPassage> {
+  const c = rig.ctx;
+  const before = await presentValidQr(rig);
   if (opts.checkDisplay) await waitScreen(rig, 'people', ['enter']);
   await c.walk('people', 'entry-beam', 1);
   const passage = await c.waitPassage('people', before);

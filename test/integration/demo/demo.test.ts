@@ -1,10 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, waitFor } from '../../helpers/daemon-process.js';
+import { processesNaming } from '../../helpers/processes.js';
 import { socatMissing } from '../../helpers/pty.js';
 
 /**
@@ -23,21 +24,6 @@ interface ScenarioJson {
   lane: string;
   passages: Array<{ id: string; seq: number; outcome: string; reasons: string[]; alarm: boolean }>;
   central: { passageId: string; outcome: string; lane: string } | null;
-}
-
-/** Pids of live processes whose command line names `dir` (the demo's children all do). */
-function processesNaming(dir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    if (Number(pid) === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes(dir)) found.push(`${pid}: ${cmdline.trim()}`);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return found;
 }
 
 describe.skipIf(missing !== null)('the two-lane demo (npm start + npm run sim)', () => {

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LaneDaemon } from '../../../src/app/lane-daemon.js';
 import { validateConfigText } from '../../../src/settings/validate.js';
 import { LogHub } from '../../../src/util/logger.js';
 import { startAedes, type AedesBroker } from '../../helpers/aedes-broker.js';
 import { waitFor } from '../../helpers/daemon-process.js';
-import { trackHandles, type HandleTracker } from '../../helpers/leaks.js';
+import { cleanupAfterEach } from './lane-hooks.js';
 
 /**
  * The lane's service mode reaches the central system: the retained MQTT state carries it (`closed`
@@ -16,16 +16,7 @@ import { trackHandles, type HandleTracker } from '../../helpers/leaks.js';
  */
 const STATE = 'bg/v1/mongcai/it-mode-1/state';
 
-let cleanup: Array<() => Promise<void> | void> = [];
-let leaks: HandleTracker;
-beforeEach(() => {
-  leaks = trackHandles();
-});
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-  await leaks.assertNoneLeft({ settleMs: 5_000 });
-});
+const cleanup = cleanupAfterEach();
 
 function laneYaml(dataDir: string, url: string): string {
   const door = (name: string) => `  - type: relay-barrier

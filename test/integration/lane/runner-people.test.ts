@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { SerialPort } from 'serialport';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LineScannerSim } from '../../../drivers/sim/line-scanner-sim.js';
 import { LaneDaemon } from '../../../src/app/lane-daemon.js';
 import { resolveSiteKey } from '../../../src/app/site-key.js';
@@ -17,8 +17,8 @@ import type { Clock } from '../../../src/util/clock.js';
 import { systemClock } from '../../../src/util/clock.js';
 import { LogHub } from '../../../src/util/logger.js';
 import { ROOT, waitFor } from '../../helpers/daemon-process.js';
-import { trackHandles, type HandleTracker } from '../../helpers/leaks.js';
 import { socatMissing, startPtyPair, type PtyPair } from '../../helpers/pty.js';
+import { cleanupAfterEach } from './lane-hooks.js';
 
 /**
  * The people lane end to end inside a real LaneDaemon: a pty scanner simulator presents a signed QR
@@ -44,17 +44,7 @@ function shiftedClock(to: number): Clock {
 
 const SECRET = 'integration-site-key-0123456789-abcdefghijklmnop';
 
-let cleanup: Array<() => Promise<void> | void> = [];
-let leaks: HandleTracker;
-beforeEach(() => {
-  leaks = trackHandles();
-});
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-  // The daemon, the simulators and the ptys leave nothing behind once stopped.
-  await leaks.assertNoneLeft({ settleMs: 5_000 });
-});
+const cleanup = cleanupAfterEach();
 
 function laneYaml(dataDir: string, scannerPath: string, certPath: string): string {
   const door = (name: string) => `  - type: relay-barrier

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LaneDaemon } from '../../../src/app/lane-daemon.js';
 import { resolveSiteKey } from '../../../src/app/site-key.js';
 import { simulateInput } from '../../../src/control/commands/sim-input.js';
@@ -17,8 +17,8 @@ import { loadPlateModels, plateModelRegistry } from '../../../src/vision/plate/p
 import { PlateReader } from '../../../src/vision/plate/plate-reader.js';
 import { generateScene, type SyntheticScene } from '../../../src/vision/scenes/scene-generator.js';
 import { ROOT, waitFor } from '../../helpers/daemon-process.js';
-import { trackHandles, type HandleTracker } from '../../helpers/leaks.js';
 import { socatMissing, startPtyPair } from '../../helpers/pty.js';
+import { cleanupAfterEach } from './lane-hooks.js';
 
 /**
  * The vehicle lane end to end inside a real LaneDaemon: a loop on fake io, a relay-barrier boom, a
@@ -30,17 +30,7 @@ const skip = socatMissing();
 const EPC = 'E28011606000020A1B2C3D4E';
 const SECRET = 'integration-site-key-0123456789-abcdefghijklmnop';
 
-let cleanup: Array<() => Promise<void> | void> = [];
-let leaks: HandleTracker;
-beforeEach(() => {
-  leaks = trackHandles();
-});
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-  // The daemon, the simulators and the ptys leave nothing behind once stopped.
-  await leaks.assertNoneLeft({ settleMs: 5_000 });
-});
+const cleanup = cleanupAfterEach();
 
 /** A rendered daytime scene the real reader reads exactly: the test is about the lane, not OCR accuracy. */
 async function readableScene(): Promise<SyntheticScene> {

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store } from '../../../src/store/store.js';
-import { FakeClock } from '../../../src/util/fake-clock.js';
 import { SITE_KEY, tempDir, type TempDir } from '../../unit/store/store-fixtures.js';
+import { reopenAndCheck } from './kill9-reopen.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CHILD = join(import.meta.dirname, 'append-passages.child.mjs');
@@ -63,27 +62,7 @@ describe('durability: kill -9 while appending', () => {
       expect(signal).toBe('SIGKILL');
       for (const [seq, hash] of acks) all.set(seq, hash);
 
-      const store = new Store({ dataDir: dir.path, lane: 'lane-k9', siteKey: SITE_KEY, clock: new FakeClock() });
-      await store.start();
-      try {
-        const report = store.verifyJournal();
-        expect(report.problems).toEqual([]);
-        expect(report.ok).toBe(true);
-        const head = store.journal.head();
-        // The passage in flight when the signal hit may or may not have committed; every acknowledged one did.
-        expect(head.seq).toBeGreaterThanOrEqual(Math.max(...all.keys()));
-        expect(head.count).toBe(head.seq);
-        const stored = new Map(
-          (store.database.prepare("SELECT seq, lower(hex(hash)) AS hash FROM passages WHERE lane = 'lane-k9'").all() as { seq: number; hash: string }[]).map(
-            (r) => [r.seq, r.hash],
-          ),
-        );
-        for (const [seq, hash] of all) expect(stored.get(seq), `acknowledged passage ${seq}`).toBe(hash);
-        // Each passage still has its outbox message (same transaction).
-        expect(store.outbox.stats().backlog).toBe(head.count);
-      } finally {
-        await store.stop();
-      }
+      await reopenAndCheck(dir.path, all);
     }
     expect(all.size).toBeGreaterThanOrEqual(150 + 200 + 250);
   }, 120_000);
@@ -97,20 +76,7 @@ describe('durability: kill -9 while appending', () => {
       expect(signal).toBe('SIGKILL');
       for (const [seq, hash] of acks) all.set(seq, hash);
 
-      const store = new Store({ dataDir: dir.path, lane: 'lane-k9', siteKey: SITE_KEY, clock: new FakeClock() });
-      await store.start();
-      try {
-        const report = store.verifyJournal();
-        expect(report.problems).toEqual([]);
-        expect(report.ok).toBe(true);
-        const head = store.journal.head();
-        expect(head.seq).toBeGreaterThanOrEqual(Math.max(...all.keys()));
-        expect(head.count).toBe(head.seq);
-        const rows = store.database
-          .prepare("SELECT seq, lower(hex(hash)) AS hash, content FROM passages WHERE lane = 'lane-k9' ORDER BY seq")
-          .all() as { seq: number; hash: string; content: string }[];
-        const stored = new Map(rows.map((r) => [r.seq, r.hash]));
-        for (const [seq, hash] of all) expect(stored.get(seq), `acknowledged passage ${seq}`).toBe(hash);
+      await reopenAndCheck(dir.path, all, (rows) => {
         // Call order: within each run, a producer's k-th passage comes after its (k-1)-th.
         const lastK = new Map<string, number>();
         for (const r of rows) {
@@ -121,10 +87,7 @@ describe('durability: kill -9 while appending', () => {
           expect(e.k, `producer ${e.p} at seq ${r.seq}`).toBe((lastK.get(key) ?? -1) + 1);
           lastK.set(key, e.k);
         }
-        expect(store.outbox.stats().backlog).toBe(head.count);
-      } finally {
-        await store.stop();
-      }
+      });
     }
     expect(all.size).toBeGreaterThanOrEqual(400 + 700 + 1000);
   }, 120_000);
